@@ -1,0 +1,1 @@
+module Tino.Tests.Hosting.ServerTests
