@@ -15,7 +15,8 @@ let main argv =
                         do! TestPrinters.defaultPrinter.summary config summary
                         counts <- (summary.passed.Length, summary.failed.Length + summary.errored.Length)
                     } }
-    let code = Tests.runTestsInAssemblyWithCLIArgs [ CLIArguments.Printer printer ] argv
+    let code = Tests.runTestsInAssemblyWithCLIArgs [ CLIArguments.Printer printer; CLIArguments.No_Spinner ] argv
     let passed, failed = counts
-    printfn "%d passed, %d failed" passed failed
+    stdout.Flush()
+    printfn "\n%d passed, %d failed" passed failed
     code
