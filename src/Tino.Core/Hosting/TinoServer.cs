@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Tino.Hosting;
+
+/// <summary>
+/// Serves a <see cref="TinoApp"/> over TCP: any Redis client can call its commands.
+/// </summary>
+/// <example><code>
+/// await using var server = new TinoServer(app);
+/// await server.StartAsync(new IPEndPoint(IPAddress.Loopback, 7534));
+/// </code></example>
+public sealed class TinoServer : IAsyncDisposable
+{
+    private readonly AppPipeline _app;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<long, (Connection Connection, Task Running)> _connections = new();
+    private readonly CancellationTokenSource _stopAccepting = new();
+    private readonly Stopwatch _uptime = new();
+    private Socket? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private int _state; // 0 new, 1 started, 2 stopping or stopped
+
+    /// <summary>Compiles <paramref name="app"/> for serving.</summary>
+    /// <exception cref="TinoBuildException">The app cannot be served; the message names the command.</exception>
+    public TinoServer(TinoApp app, ILoggerFactory? loggerFactory = null)
+    {
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Tino.Server");
+        _app = AppPipeline.Build(app, _logger);
+    }
+
+    /// <summary>Where the server listens, with the real port when it was started on port 0; null before start.</summary>
+    public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
+
+    /// <summary>How many connections are open.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    internal static string Version { get; } = ReadVersion();
+
+    internal static byte[] VersionBytes { get; } = Encoding.ASCII.GetBytes(Version);
+
+    /// <summary>Runs the app's start-up hooks, then listens on <paramref name="endPoint"/> and accepts connections.</summary>
+    public async Task StartAsync(IPEndPoint endPoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("A TinoServer starts once.");
+        }
+        foreach (var hook in _app.App.OnStartup)
+        {
+            await hook(cancellationToken).ConfigureAwait(false);
+        }
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(endPoint);
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _listener = listener;
+        _uptime.Start();
+        ServerLog.Listening(_logger, listener.LocalEndPoint!);
+        _acceptLoop = AcceptLoopAsync(listener);
+    }
+
+    /// <summary>
+    /// Stops accepting, lets every connection finish the requests it has read and answer them,
+    /// closes the connections, then runs the app's shut-down hooks. Calls still running after
+    /// <see cref="TinoOptions.ShutdownTimeout"/> (or when <paramref name="cancellationToken"/> fires)
+    /// see their cancellation token fire and their connection close.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1)
+        {
+            return;
+        }
+        _stopAccepting.Cancel();
+        _listener?.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+
+        ServerLog.Stopping(_logger, _connections.Count);
+        var open = _connections.Values.ToArray();
+        foreach (var (connection, _) in open)
+        {
+            connection.BeginStop();
+        }
+        var drained = Task.WhenAll(open.Select(c => c.Running));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_app.App.Options.ShutdownTimeout);
+        try
+        {
+            await drained.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            ServerLog.ShutdownTimedOut(_logger, _connections.Count);
+            foreach (var (connection, _) in _connections.Values)
+            {
+                connection.Abort();
+            }
+            await drained.ConfigureAwait(false);
+        }
+        foreach (var hook in _app.App.OnShutdown)
+        {
+            await hook(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>Serves <paramref name="app"/> on <paramref name="host"/>:<paramref name="port"/> until <paramref name="cancellationToken"/> fires, then stops gracefully.</summary>
+    public static async Task RunAsync(TinoApp app, string host, int port, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        await using var server = new TinoServer(app, loggerFactory);
+        await server.StartAsync(new IPEndPoint(IPAddress.Parse(host), port), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop: DisposeAsync drains.
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopAccepting.Token).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException or SocketException && _stopAccepting.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue; // A connection that died between SYN and accept.
+            }
+            if (_connections.Count >= _app.App.Options.MaxConnections)
+            {
+                ServerLog.ConnectionRefused(_logger, socket.RemoteEndPoint, _connections.Count);
+                socket.Dispose();
+                continue;
+            }
+            socket.NoDelay = true;
+            var connection = new Connection(socket, _app, this, _logger);
+            var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _connections[connection.Id] = (connection, running.Task);
+            _ = ServeAsync(connection, running);
+        }
+    }
+
+    private async Task ServeAsync(Connection connection, TaskCompletionSource running)
+    {
+        await Task.Yield(); // Off the accept loop.
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(connection.Id, out _);
+            running.SetResult();
+        }
+    }
+
+    internal byte[] Info(string section)
+    {
+        var all = section.Equals("default", StringComparison.OrdinalIgnoreCase)
+            || section.Equals("all", StringComparison.OrdinalIgnoreCase)
+            || section.Equals("everything", StringComparison.OrdinalIgnoreCase);
+        var text = new StringBuilder();
+        if (all || section.Equals("server", StringComparison.OrdinalIgnoreCase))
+        {
+            text.Append("# Server\r\n")
+                .Append("tino_version:").Append(Version).Append("\r\n")
+                .Append("redis_mode:standalone\r\n")
+                .Append("process_id:").Append(Environment.ProcessId).Append("\r\n")
+                .Append("tcp_port:").Append(LocalEndPoint?.Port ?? 0).Append("\r\n")
+                .Append("uptime_in_seconds:").Append((long)_uptime.Elapsed.TotalSeconds).Append("\r\n\r\n");
+        }
+        if (all || section.Equals("clients", StringComparison.OrdinalIgnoreCase))
+        {
+            text.Append("# Clients\r\nconnected_clients:").Append(_connections.Count).Append("\r\n\r\n");
+        }
+        if (all || section.Equals("replication", StringComparison.OrdinalIgnoreCase))
+        {
+            text.Append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
+        }
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    private static string ReadVersion()
+    {
+        var informational = typeof(TinoServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? informational : informational[..plus];
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text;
+using MessagePack;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tino.Serialization;
+
+namespace Tino;
+
+/// <summary>
+/// An app compiled for serving: every command's pipeline folded once, and a table that finds a
+/// command straight from the request's name bytes. Building it is where every mistake in the app surfaces.
+/// </summary>
+internal sealed class AppPipeline
+{
+    private AppPipeline(TinoApp app, MessagePackSerializerOptions serializer, CommandTable<CompiledCommand> commands)
+    {
+        App = app;
+        Serializer = serializer;
+        Commands = commands;
+    }
+
+    public TinoApp App { get; }
+
+    public MessagePackSerializerOptions Serializer { get; }
+
+    public CommandTable<CompiledCommand> Commands { get; }
+
+    public static AppPipeline Build(TinoApp app, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Options;
+        if (options.MaxNestingDepth < 1 || options.MaxConcurrentCallsPerConnection < 1)
+        {
+            throw new TinoBuildException(null, "MaxNestingDepth and MaxConcurrentCallsPerConnection must be at least 1.");
+        }
+        var serializer = options.SerializerOptions ?? TinoMessagePack.CreateOptions(options.MaxNestingDepth);
+        var errorBoundary = PipelineStages.ErrorBoundary(logger ?? NullLogger.Instance, options.ExposeExceptionMessages);
+        var table = new CommandTable<CompiledCommand>();
+        foreach (var handler in app.Commands)
+        {
+            CheckName(handler.Name);
+            CheckSignature(app, handler);
+            var binders = handler.Parameters
+                .Where(p => p.Source == ParameterSource.Wire)
+                .Select(p => BindArgument(handler, p, serializer, options.MaxNestingDepth))
+                .ToArray();
+            CheckResult(handler, serializer);
+
+            // Folded in reverse onto the handler, so the first stage listed runs first.
+            var stages = new List<CommandMiddleware> { errorBoundary };
+            if (handler.RequiresAuth)
+            {
+                stages.Add(PipelineStages.AuthCheck);
+            }
+            stages.Add(PipelineStages.DecodeArguments(binders));
+            stages.AddRange(app.Middleware);
+            if (app.State is { } state && handler.Parameters.Any(p => p.Source == ParameterSource.ConnectionState))
+            {
+                stages.Add(PipelineStages.ConnectionState(state));
+            }
+            var pipeline = HandlerBinder.Compile(handler);
+            for (var i = stages.Count - 1; i >= 0; i--)
+            {
+                pipeline = stages[i](pipeline);
+            }
+            if (!table.TryAdd(handler.Name, new CompiledCommand(handler, pipeline)))
+            {
+                throw new TinoBuildException(handler.Name, "the name is registered twice (names are case-insensitive).");
+            }
+        }
+        return new AppPipeline(app, serializer, table);
+    }
+
+    private static void CheckName(string name)
+    {
+        if (name.Length > CommandTable<CompiledCommand>.MaxNameLength || !Ascii.IsValid(name) || name.Any(c => c <= ' ' || c == 127))
+        {
+            throw new TinoBuildException(name, $"a name must be printable ASCII without spaces, at most {CommandTable<CompiledCommand>.MaxNameLength} characters.");
+        }
+        if (ReservedNames.All.Contains(name))
+        {
+            throw new TinoBuildException(name, "the name is reserved for a built-in command.");
+        }
+    }
+
+    private static void CheckSignature(TinoApp app, CommandHandler handler)
+    {
+        var method = handler.Invoke.Method;
+        var declared = handler.Invoke.GetType().GetMethod("Invoke")!;
+        var delegateParameters = declared.GetParameters();
+        if (delegateParameters.Length != handler.Parameters.Length
+            || delegateParameters.Zip(handler.Parameters).Any(pair => pair.First.ParameterType != pair.Second.Type)
+            || declared.ReturnType != handler.ResultType)
+        {
+            throw new TinoBuildException(handler.Name, $"the parameters and result type described do not match the delegate {method.Name}.");
+        }
+        foreach (var parameter in handler.Parameters)
+        {
+            if (parameter.Type.IsByRef || parameter.Type.IsPointer || parameter.Type.ContainsGenericParameters)
+            {
+                throw new TinoBuildException(handler.Name, $"parameter '{parameter.Name}' of type {parameter.Type} cannot be bound: ref, out, pointer and open generic parameters are not supported.");
+            }
+            switch (parameter.Source)
+            {
+                case ParameterSource.AuthRequired or ParameterSource.Auth when app.Auth is null:
+                    throw new TinoBuildException(handler.Name, $"parameter '{parameter.Name}' needs an auth value, but the app has no auth function.");
+                case ParameterSource.AuthRequired or ParameterSource.Auth when !parameter.ValueType.IsAssignableFrom(app.Auth!.ValueType):
+                    throw new TinoBuildException(handler.Name, $"parameter '{parameter.Name}' expects an auth value of type {parameter.ValueType.Name}, but the auth function returns {app.Auth.ValueType.Name}.");
+                case ParameterSource.ConnectionState when app.State is null:
+                    throw new TinoBuildException(handler.Name, $"parameter '{parameter.Name}' needs connection state, but the app has no state factory.");
+                case ParameterSource.ConnectionState when parameter.ValueType != app.State!.StateType:
+                    throw new TinoBuildException(handler.Name, $"parameter '{parameter.Name}' is ConnState<{parameter.ValueType.Name}>, but the state factory makes {app.State.StateType.Name}.");
+            }
+        }
+    }
+
+    private static ArgumentBinder BindArgument(CommandHandler handler, CommandParameter parameter, MessagePackSerializerOptions serializer, int maxDepth)
+    {
+        RequireFormatter(handler, parameter.Type, serializer, $"parameter '{parameter.Name}'");
+        return ArgumentBinder.Create(parameter, serializer, maxDepth);
+    }
+
+    private static void CheckResult(CommandHandler handler, MessagePackSerializerOptions serializer)
+    {
+        var replyType = HandlerBinder.ReplyType(handler.ResultType);
+        if (replyType != typeof(void))
+        {
+            RequireFormatter(handler, replyType, serializer, "the result");
+        }
+    }
+
+    private static void RequireFormatter(CommandHandler handler, Type type, MessagePackSerializerOptions serializer, string what)
+    {
+        try
+        {
+            if (serializer.Resolver.GetFormatterDynamic(type) is null)
+            {
+                throw new TinoBuildException(handler.Name, $"{what} of type {type} has no MessagePack formatter.");
+            }
+        }
+        catch (Exception error) when (error is not TinoBuildException)
+        {
+            throw new TinoBuildException(handler.Name, $"{what} of type {type} cannot be serialized: {error.Message}");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Buffers;
+using MessagePack;
+using Tino.Protocol;
+
+namespace Tino;
+
+/// <summary>
+/// One call as it passes through the pipeline. A connection reuses its contexts from call to call,
+/// so middleware must not keep one after its call has finished.
+/// </summary>
+public sealed class CommandContext
+{
+    internal CommandContext(ConnectionContext connection)
+    {
+        Connection = connection;
+        Command = null!;
+        Output = null!;
+        Serializer = null!;
+    }
+
+    /// <summary>The command being called.</summary>
+    public CommandHandler Command { get; internal set; }
+
+    /// <summary>The connection the call arrived on.</summary>
+    public ConnectionContext Connection { get; }
+
+    /// <summary>
+    /// The raw argument slices. They point into the connection's receive buffer and are valid only
+    /// until the call first awaits: read them synchronously or not at all.
+    /// </summary>
+    public RespArguments Arguments { get; internal set; } = EmptyArguments;
+
+    /// <summary>Cancelled when the connection closes or the server stops.</summary>
+    public CancellationToken CancellationToken => Connection.Closed;
+
+    /// <summary>Where the call's RESP reply is written.</summary>
+    public IBufferWriter<byte> Output { get; internal set; }
+
+    /// <summary>The MessagePack options arguments and results use.</summary>
+    public MessagePackSerializerOptions Serializer { get; internal set; }
+
+    internal ArgumentFrame Frame { get; } = new();
+
+    internal ArrayBufferWriter<byte> Scratch { get; } = new(256);
+
+    private static RespArguments EmptyArguments { get; } = new();
+}

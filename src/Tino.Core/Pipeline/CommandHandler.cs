@@ -1,0 +1,72 @@
+using System.Collections.Immutable;
+using System.Reflection;
+
+namespace Tino;
+
+/// <summary>
+/// One command: its name, its parameters, its result type and the delegate that runs it.
+/// The one representation of a command that every front builds and the pipeline compiles.
+/// </summary>
+/// <remarks>
+/// <see cref="Invoke"/> takes exactly <see cref="Parameters"/>, in order, and returns
+/// <see cref="ResultType"/>: a value, <c>void</c>, <see cref="Task"/>, <see cref="Task{T}"/>,
+/// <see cref="ValueTask"/> or <see cref="ValueTask{T}"/>.
+/// </remarks>
+/// <example><code>var add = CommandHandler.Create("add", (int a, int b) =&gt; a + b);</code></example>
+public sealed record CommandHandler
+{
+    /// <summary>Describes a command; prefer <see cref="Create(string, Delegate)"/>, which reads all of this off a delegate.</summary>
+    public CommandHandler(string name, ImmutableArray<CommandParameter> parameters, Type resultType, Delegate invoke)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(resultType);
+        ArgumentNullException.ThrowIfNull(invoke);
+        Name = name;
+        Parameters = parameters.IsDefault ? [] : parameters;
+        ResultType = resultType;
+        Invoke = invoke;
+    }
+
+    /// <summary>The command's name as registered; matched case-insensitively on the wire.</summary>
+    public string Name { get; init; }
+
+    /// <summary>The handler's parameters, wire arguments and magic ones, in the delegate's order.</summary>
+    public ImmutableArray<CommandParameter> Parameters { get; init; }
+
+    /// <summary>The delegate's declared return type.</summary>
+    public Type ResultType { get; init; }
+
+    /// <summary>The handler.</summary>
+    public Delegate Invoke { get; init; }
+
+    /// <summary>A one-line description, shown in listings.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Whether calling the command needs an authenticated connection.</summary>
+    public bool RequiresAuth => Parameters.Any(p => p.Source == ParameterSource.AuthRequired);
+
+    /// <summary>The number of arguments a caller sends: the wire parameters.</summary>
+    public int WireArity => Parameters.Count(p => p.Source == ParameterSource.Wire);
+
+    /// <summary>Describes a command from any delegate: a lambda, a method group, a static or instance method.</summary>
+    public static CommandHandler Create(string name, Delegate handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var method = handler.Method;
+        var parameters = method.GetParameters().Select(CommandParameter.FromParameterInfo).ToImmutableArray();
+        return new CommandHandler(name, parameters, method.ReturnType, handler);
+    }
+
+    /// <summary>Describes a command from a method and the instance it runs on (null for a static method).</summary>
+    public static CommandHandler Create(string name, MethodInfo method, object? target)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var signature = method.GetParameters().Select(p => p.ParameterType).Append(method.ReturnType).ToArray();
+        var delegateType = System.Linq.Expressions.Expression.GetDelegateType(signature);
+        return Create(name, method.CreateDelegate(delegateType, target));
+    }
+
+    /// <summary>The delegate's name and signature, for messages.</summary>
+    public override string ToString() =>
+        $"{Name}({string.Join(", ", Parameters.Select(p => $"{p.Type.Name} {p.Name}"))}) -> {ResultType.Name}";
+}

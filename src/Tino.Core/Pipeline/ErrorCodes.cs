@@ -1,0 +1,24 @@
+namespace Tino;
+
+/// <summary>The error codes of the Tino wire protocol (PROTOCOL.md section 3).</summary>
+public static class ErrorCodes
+{
+    /// <summary>No command of that name.</summary>
+    public const string InvalidCommand = "INVALID_COMMAND";
+    /// <summary>The wrong number of arguments.</summary>
+    public const string NumArgMismatch = "NUM_ARG_MISMATCH";
+    /// <summary>An argument is not one well-formed MessagePack value.</summary>
+    public const string InvalidMsgPack = "INVALID_MSGPACK";
+    /// <summary>A value does not fit its parameter's type or validation.</summary>
+    public const string ValidationError = "VALIDATION_ERROR";
+    /// <summary>AUTH failed, or an auth-only command on a connection that has not authenticated.</summary>
+    public const string PermissionDenied = "PERMISSION_DENIED";
+    /// <summary>The handler threw an ordinary exception.</summary>
+    public const string UnexpectedError = "UNEXPECTED_ERROR";
+    /// <summary>The bytes are not RESP; the connection closes.</summary>
+    public const string ProtocolError = "PROTOCOL_ERROR";
+    /// <summary>A frame is over a configured limit; the connection closes.</summary>
+    public const string LimitExceeded = "LIMIT_EXCEEDED";
+    /// <summary>The server is draining and takes no new calls.</summary>
+    public const string ShuttingDown = "SHUTTING_DOWN";
+}

@@ -1,0 +1,70 @@
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace Tino;
+
+/// <summary>
+/// Compiles a handler into the pipeline's last stage: read the decoded arguments and magic values,
+/// call the delegate, write its result. Reflection happens here, once per command, never per call.
+/// </summary>
+internal static class HandlerBinder
+{
+    public static CommandDelegate Compile(CommandHandler handler)
+    {
+        var context = Expression.Parameter(typeof(CommandContext), "context");
+        var frame = Expression.Property(context, nameof(CommandContext.Frame));
+        var wirePosition = 0;
+        var arguments = handler.Parameters.Select(parameter => parameter.Source switch
+        {
+            ParameterSource.Wire => Expression.Call(frame, Generic(typeof(ArgumentFrame), nameof(ArgumentFrame.Get), parameter.Type), Expression.Constant(wirePosition++)),
+            ParameterSource.CancellationToken => (Expression)Expression.Property(context, nameof(CommandContext.CancellationToken)),
+            ParameterSource.AuthRequired => Magic(nameof(MagicValues.AuthRequired), parameter, context),
+            ParameterSource.Auth => Magic(nameof(MagicValues.Auth), parameter, context),
+            _ => Magic(nameof(MagicValues.ConnState), parameter, context),
+        }).ToArray();
+
+        var call = Expression.Invoke(Expression.Constant(handler.Invoke), arguments);
+        var body = WriteResult(context, call, handler.ResultType);
+        return Expression.Lambda<CommandDelegate>(body, $"tino_{handler.Name}", [context]).Compile();
+    }
+
+    private static Expression WriteResult(ParameterExpression context, Expression call, Type resultType)
+    {
+        if (resultType == typeof(void))
+        {
+            return Expression.Block(call, Expression.Call(Writer(nameof(ResultWriter.Nil)), context));
+        }
+        if (resultType == typeof(Task))
+        {
+            return Expression.Call(Writer(nameof(ResultWriter.Task)), context, call);
+        }
+        if (resultType == typeof(ValueTask))
+        {
+            return Expression.Call(Writer(nameof(ResultWriter.ValueTask)), context, call);
+        }
+        if (resultType.IsGenericType && resultType.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.TaskOf), resultType.GetGenericArguments()[0]), context, call);
+        }
+        if (resultType.IsGenericType && resultType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+        {
+            return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.ValueTaskOf), resultType.GetGenericArguments()[0]), context, call);
+        }
+        return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.Value), resultType), context, call);
+    }
+
+    /// <summary>The type a handler's reply carries: its return type with any task unwrapped; void for none.</summary>
+    public static Type ReplyType(Type resultType) =>
+        resultType == typeof(Task) || resultType == typeof(ValueTask) ? typeof(void)
+        : resultType.IsGenericType && (resultType.GetGenericTypeDefinition() == typeof(Task<>) || resultType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+            ? resultType.GetGenericArguments()[0]
+            : resultType;
+
+    private static MethodCallExpression Magic(string name, CommandParameter parameter, ParameterExpression context) =>
+        Expression.Call(Generic(typeof(MagicValues), name, parameter.ValueType), context);
+
+    private static MethodInfo Writer(string name) => typeof(ResultWriter).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
+
+    private static MethodInfo Generic(Type owner, string name, Type argument) =>
+        owner.GetMethod(name, BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance)!.MakeGenericMethod(argument);
+}

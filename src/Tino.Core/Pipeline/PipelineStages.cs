@@ -1,0 +1,110 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Tino.Protocol;
+
+namespace Tino;
+
+/// <summary>
+/// The built-in stages of every command's pipeline, in order: the error boundary, the auth check,
+/// argument decoding, the app's middleware, the connection state, and the compiled handler.
+/// </summary>
+internal static class PipelineStages
+{
+    /// <summary>Turns whatever the rest of the pipeline throws into the protocol's error reply.</summary>
+    public static CommandMiddleware ErrorBoundary(ILogger logger, bool exposeMessages) => next => context =>
+    {
+        try
+        {
+            var pending = next(context);
+            if (pending.IsCompletedSuccessfully)
+            {
+                pending.GetAwaiter().GetResult();
+                return default;
+            }
+            return Awaited(pending, context, logger, exposeMessages);
+        }
+        catch (Exception error)
+        {
+            WriteError(context, error, logger, exposeMessages);
+            return default;
+        }
+    };
+
+    /// <summary>Refuses the call before its arguments are looked at when the connection has not authenticated.</summary>
+    public static CommandMiddleware AuthCheck => next => context =>
+        context.Connection.IsAuthenticated ? next(context) : throw CommandError.PermissionDenied();
+
+    /// <summary>Checks the argument count and decodes every wire argument into the frame, synchronously, while the slices are valid.</summary>
+    public static CommandMiddleware DecodeArguments(ArgumentBinder[] binders) => next => context =>
+    {
+        var count = context.Arguments.Count;
+        if (count != binders.Length)
+        {
+            throw CommandError.ArgumentCount(binders.Length, count);
+        }
+        context.Frame.EnsureCapacity(binders.Length);
+        for (var position = 0; position < binders.Length; position++)
+        {
+            binders[position].Bind(context, position);
+        }
+        var pending = next(context);
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+            context.Frame.Release(binders.Length);
+            return default;
+        }
+        return ReleaseAfter(pending, context, binders.Length);
+    };
+
+    /// <summary>Makes the connection's state the first time a command that uses it runs.</summary>
+    public static CommandMiddleware ConnectionState(ConnectionStateFactory factory) => next => context =>
+    {
+        context.Connection.State ??= factory.NewState();
+        return next(context);
+    };
+
+    private static async ValueTask Awaited(ValueTask pending, CommandContext context, ILogger logger, bool exposeMessages)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            WriteError(context, error, logger, exposeMessages);
+        }
+    }
+
+    private static async ValueTask ReleaseAfter(ValueTask pending, CommandContext context, int slots)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Frame.Release(slots);
+        }
+    }
+
+    private static void WriteError(CommandContext context, Exception error, ILogger logger, bool exposeMessages)
+    {
+        if (error is TinoException typed && TinoException.IsValidCode(typed.Code))
+        {
+            RespWriter.WriteError(context.Output, Encoding.ASCII.GetBytes(typed.Code), typed.Detail);
+            return;
+        }
+        var errorId = Guid.NewGuid().ToString("N")[..12];
+        if (error is TinoException invalid)
+        {
+            PipelineLog.InvalidErrorCode(logger, context.Command.Name, invalid.Code, errorId, error);
+        }
+        else
+        {
+            PipelineLog.UnexpectedError(logger, context.Command.Name, errorId, error);
+        }
+        var message = exposeMessages ? $"{error.Message} (error id {errorId})" : $"unexpected error (error id {errorId})";
+        RespWriter.WriteError(context.Output, "UNEXPECTED_ERROR"u8, TinoException.JsonQuote(message));
+    }
+}

@@ -1,0 +1,61 @@
+using System.Buffers;
+using Tino.Protocol;
+using Tino.Serialization;
+
+namespace Tino;
+
+/// <summary>
+/// Writes a handler's result as the call's reply: a bulk string holding its MessagePack.
+/// Compiled binders call the overload that matches the handler's return type, so completed
+/// tasks take a synchronous path and only pending ones allocate a state machine.
+/// </summary>
+internal static class ResultWriter
+{
+    private static readonly byte[] s_nilReply = [(byte)'$', (byte)'1', (byte)'\r', (byte)'\n', 0xC0, (byte)'\r', (byte)'\n'];
+
+    public static ValueTask Value<T>(CommandContext context, T value)
+    {
+        var scratch = context.Scratch;
+        scratch.ResetWrittenCount();
+        ArgumentCodec.Encode(scratch, value, context.Serializer);
+        RespWriter.WriteBulkString(context.Output, scratch.WrittenSpan);
+        return default;
+    }
+
+    public static ValueTask Nil(CommandContext context)
+    {
+        context.Output.Write(s_nilReply);
+        return default;
+    }
+
+    public static ValueTask Task(CommandContext context, Task task) =>
+        task.IsCompletedSuccessfully ? Nil(context) : AwaitNil(context, new ValueTask(task));
+
+    public static ValueTask TaskOf<T>(CommandContext context, Task<T> task) =>
+        task.IsCompletedSuccessfully ? Value(context, task.Result) : AwaitValue(context, new ValueTask<T>(task));
+
+    public static ValueTask ValueTask(CommandContext context, ValueTask task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            task.GetAwaiter().GetResult();
+            return Nil(context);
+        }
+        return AwaitNil(context, task);
+    }
+
+    public static ValueTask ValueTaskOf<T>(CommandContext context, ValueTask<T> task) =>
+        task.IsCompletedSuccessfully ? Value(context, task.Result) : AwaitValue(context, task);
+
+    private static async ValueTask AwaitNil(CommandContext context, ValueTask task)
+    {
+        await task.ConfigureAwait(false);
+        _ = Nil(context);
+    }
+
+    private static async ValueTask AwaitValue<T>(CommandContext context, ValueTask<T> task)
+    {
+        var value = await task.ConfigureAwait(false);
+        _ = Value(context, value);
+    }
+}
