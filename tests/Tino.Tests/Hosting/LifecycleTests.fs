@@ -1,0 +1,161 @@
+module Tino.Tests.Hosting.LifecycleTests
+
+open System
+open System.Net.Sockets
+open System.Threading
+open System.Threading.Tasks
+open Expecto
+open Tino
+open Tino.Protocol
+open Tino.Tests.Hosting.TestServer
+open Tino.Tests.Hosting.ServerTests
+
+[<Tests>]
+let magic =
+    testSequenced <| testList "TinoServer magic parameters" [
+        test "an auth-only command on a connection that has not authenticated replies PERMISSION_DENIED and stays open" {
+            withServer (fun server ->
+                use c = connect server
+                Expect.equal (errorText (c.Call("whoami"))) "PERMISSION_DENIED" "denied"
+                Expect.equal (value<int64> (c.Call("add", mp 1, mp 1))) 2L "still open")
+        }
+        test "an auth-only command is refused before its arguments are decoded" {
+            let app =
+                TestApp.create()
+                    .WithCommand("secret_add", Func<AuthRequired<string>, int, int>(fun _ n -> n))
+            withApp app (fun server ->
+                use c = connect server
+                Expect.equal (errorText (c.Call("secret_add", [| 0xC1uy |]))) "PERMISSION_DENIED" "not INVALID_MSGPACK")
+        }
+        test "Auth is empty before AUTH and holds the auth value after" {
+            withServer (fun server ->
+                use c = connect server
+                Expect.isNull (value<string> (c.Call("maybe_whoami"))) "none"
+                c.Call("AUTH", ascii "bobspassword") |> ignore
+                Expect.equal (value<string> (c.Call("maybe_whoami"))) "bob" "bob")
+        }
+        test "connection state is private to each connection" {
+            withServer (fun server ->
+                use first = connect server
+                use second = connect server
+                let count (c: RespConnection) = value<int> (c.Call("counter"))
+                Expect.equal [ count first; count first; count first ] [ 1; 2; 3 ] "first counts"
+                Expect.equal [ count second; count second ] [ 1; 2 ] "second starts afresh")
+        }
+    ]
+
+/// A server whose `wait` calls block until a `release` call arrives: proof that calls overlap.
+let overlappingApp () =
+    let gate = TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)
+    TestApp.create()
+        .WithOptions(TinoOptions(MaxConcurrentCallsPerConnection = 16))
+        .WithCommand("wait", Func<Task<int>>(fun () -> gate.Task))
+        .WithCommand("release", Func<int, int>(fun n -> gate.TrySetResult n |> ignore; n))
+
+/// `count` requests mixing successes and every kind of per-call error, with the reply each must get.
+let mixedRequests count =
+    [ for i in 0 .. count - 1 ->
+        match i % 5 with
+        | 0 -> request "add" [ mp i; mp 1 ], (fun r -> Expect.equal (value<int64> r) (int64 i + 1L) $"add {i}")
+        | 1 -> request "nope" [], (fun r -> Expect.equal (errorText r) "INVALID_COMMAND nope" $"unknown {i}")
+        | 2 -> request "add" [ [| 0xC1uy |]; mp 1 ], (fun r -> Expect.stringStarts (errorText r) "INVALID_MSGPACK" $"bad {i}")
+        | 3 -> request "fail" [ mp "E"; mp (string i) ], (fun r -> Expect.equal (errorText r) $"E \"{i}\"" $"typed {i}")
+        | _ -> request "PING" [], (fun r -> Expect.equal (text r) "PONG" $"ping {i}") ]
+
+let sendAllThenCheck (c: RespConnection) requests =
+    c.Send(requests |> List.map fst |> Array.concat)
+    for _, check in requests do
+        check (c.ReadReply())
+
+[<Tests>]
+let pipelining =
+    testSequenced <| testList "TinoServer pipelining" [
+        test "thousands of pipelined calls mixed with errors are answered one each, in order" {
+            withServer (fun server ->
+                use c = connect server
+                sendAllThenCheck c (mixedRequests 5000))
+        }
+        test "with overlapping calls, thousands of mixed calls are still answered in order" {
+            withApp (overlappingApp ()) (fun server ->
+                use c = connect server
+                sendAllThenCheck c (mixedRequests 5000))
+        }
+        test "overlapping calls run at once while their replies keep request order" {
+            withApp (overlappingApp ()) (fun server ->
+                use c = connect server
+                c.Send(Array.concat [ request "wait" []; request "add" [ mp 1; mp 1 ]; request "release" [ mp 7 ] ])
+                Expect.equal (value<int> (c.ReadReply())) 7 "wait, released by a later call"
+                Expect.equal (value<int64> (c.ReadReply())) 2L "add"
+                Expect.equal (value<int> (c.ReadReply())) 7 "release")
+        }
+        test "a request split across many writes is answered once it is whole" {
+            withServer (fun server ->
+                use c = connect server
+                for b in request "add" [ mp 40; mp 2 ] do
+                    c.Send [| b |]
+                Expect.equal (value<int64> (c.ReadReply())) 42L "whole")
+        }
+    ]
+
+[<Tests>]
+let lifecycle =
+    testSequenced <| testList "TinoServer lifecycle" [
+        test "start-up hooks run before the server accepts and shut-down hooks after it drains" {
+            let events = Collections.Concurrent.ConcurrentQueue<string>()
+            let app =
+                TinoApp.Empty
+                    .WithStartup(fun _ -> events.Enqueue "start"; Task.CompletedTask)
+                    .WithShutdown(fun _ -> events.Enqueue "stop"; Task.CompletedTask)
+                    .WithCommand("touch", Action(fun () -> events.Enqueue "call"))
+            let server = (startServer app).Result
+            Expect.equal (List.ofSeq events) [ "start" ] "started"
+            use c = connect server
+            c.Call("touch") |> ignore
+            server.StopAsync().Wait()
+            Expect.equal (List.ofSeq events) [ "start"; "call"; "stop" ] "in order"
+        }
+        test "stopping lets a call in flight finish and answers it before closing" {
+            let started = TaskCompletionSource()
+            let release = TaskCompletionSource<int>()
+            let app =
+                TinoApp.Empty.WithCommand("slow", Func<Task<int>>(fun () -> started.TrySetResult(); release.Task))
+            let server = (startServer app).Result
+            use c = connect server
+            c.Send(request "slow" [])
+            started.Task.Wait()
+            let stopping = server.StopAsync()
+            Expect.isFalse stopping.IsCompleted "waits for the call"
+            release.SetResult 5
+            Expect.equal (value<int> (c.ReadReply())) 5 "answered"
+            Expect.isTrue (c.IsClosedByServer()) "then closed"
+            stopping.Wait()
+            Expect.throws (fun () -> use _ = connect server in ()) "no longer accepts"
+        }
+        test "calls still running after the shutdown timeout see their cancellation token fire" {
+            let cancelled = TaskCompletionSource<bool>()
+            let app =
+                TinoApp.Empty
+                    .WithOptions(TinoOptions(ShutdownTimeout = TimeSpan.FromMilliseconds 100.0))
+                    .WithCommand("forever", Func<CancellationToken, Task>(fun token ->
+                        task {
+                            use _ = token.Register(fun () -> cancelled.TrySetResult true |> ignore)
+                            do! Task.Delay(Timeout.Infinite, token)
+                        }))
+            let server = (startServer app).Result
+            use c = connect server
+            c.Send(request "forever" [])
+            Thread.Sleep 100
+            server.StopAsync().Wait()
+            Expect.isTrue (cancelled.Task.Wait 5000) "the token fired"
+        }
+        test "connections beyond the maximum are closed at accept" {
+            withApp ((TestApp.create ()).WithOptions(TinoOptions(MaxConnections = 2))) (fun server ->
+                use first = connect server
+                use second = connect server
+                first.Call("PING") |> ignore
+                second.Call("PING") |> ignore
+                use third = connect server
+                Expect.isTrue (third.IsClosedByServer()) "refused"
+                Expect.equal (text (first.Call("PING"))) "PONG" "the others are untouched")
+        }
+    ]
