@@ -105,9 +105,14 @@ public sealed class RespReply
     {
         foreach (byte b in bytes[..Math.Min(bytes.Length, ToStringBytes)])
         {
-            _ = b is >= 0x20 and < 0x7F and not (byte)'"' and not (byte)'\\'
-                ? builder.Append((char)b)
-                : builder.Append("\\x").Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            if (b is >= 0x20 and < 0x7F and not (byte)'"' and not (byte)'\\')
+            {
+                builder.Append((char)b);
+            }
+            else
+            {
+                builder.Append("\\x").Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
 
         return bytes.Length > ToStringBytes ? builder.Append("...(").Append(bytes.Length).Append(" bytes)") : builder;

@@ -18,6 +18,11 @@ public static class RespReplyParser
     /// Reads one whole reply. A first pass checks the bytes and counts the payload without allocating; only a
     /// complete reply is then built, its bytes copied into one array that all its strings share.
     /// </summary>
+    /// <remarks>
+    /// The parser keeps no state between calls: after <see cref="RespStatus.Incomplete"/> the next call scans the reply
+    /// from its start again. That costs nothing for a bulk string (its data is skipped, not read) but grows with the
+    /// element count of a large array arriving in many pieces; a client should bound the bytes it buffers for one reply.
+    /// </remarks>
     /// <param name="reader">The received bytes, positioned at the start of a reply.</param>
     /// <param name="reply">The reply when the status is <see cref="RespStatus.Complete"/>; <see cref="RespReply.Null"/> otherwise.</param>
     /// <param name="error">The reason when the status is <see cref="RespStatus.Error"/>.</param>

@@ -410,6 +410,27 @@ let private arguments =
         }
     ]
 
+let private limitsRecord =
+    testList "RespLimits" [
+        test "defaults to the limits of PROTOCOL.md section 8" {
+            let limits = RespLimits.Default
+            Expect.equal limits.MaxArguments 1024 "arguments"
+            Expect.equal limits.MaxArgumentBytes (16 * 1024 * 1024) "bytes per argument"
+            Expect.equal limits.MaxRequestBytes (64L * 1024L * 1024L) "bytes per request"
+            Expect.equal limits.MaxInlineBytes (64 * 1024) "bytes per inline request"
+        }
+        test "compares by value" {
+            Expect.equal (RespLimits()) RespLimits.Default "fresh defaults equal the shared ones"
+            Expect.notEqual (RespLimits(MaxArguments = 3)) RespLimits.Default "a changed limit differs"
+        }
+        test "refuses a negative limit" {
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> RespLimits(MaxArguments = -1) |> ignore) "arguments"
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> RespLimits(MaxArgumentBytes = -1) |> ignore) "bytes per argument"
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> RespLimits(MaxRequestBytes = -1L) |> ignore) "bytes per request"
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> RespLimits(MaxInlineBytes = -1) |> ignore) "bytes per inline request"
+        }
+    ]
+
 [<Tests>]
 let tests =
     testList "Protocol" [
@@ -420,4 +441,5 @@ let tests =
             allocation
         ]
         arguments
+        limitsRecord
     ]
