@@ -38,6 +38,8 @@ internal static class DecodeFailure
             InsufficientExecutionStackException => "value is nested too deep",
             EndOfStreamException => "truncated value",
             MessagePackSerializationException when IsContainerOf(expectedName, code) => $"invalid element in {expectedName}",
+            MessagePackSerializationException when code is >= 0xa0 and <= 0xbf or MessagePackCode.Str8 or MessagePackCode.Str16 or MessagePackCode.Str32
+                && IsText(expected) => $"string is not a valid {expectedName}",
             MessagePackSerializationException => Mismatch(expectedName, code),
             _ when IsContainerOf(expectedName, code) => $"invalid element in {expectedName}",
             _ => $"invalid value for {expectedName}",
@@ -85,6 +87,10 @@ internal static class DecodeFailure
 
         return current;
     }
+
+    /// <summary>Types that travel as strings: a string the formatter refused has the wrong content, not the wrong type.</summary>
+    private static bool IsText(Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) is var t && (t == typeof(Guid) || t == typeof(decimal) || t == typeof(char));
 
     private static bool IsContainerOf(string expectedName, byte code)
     {
