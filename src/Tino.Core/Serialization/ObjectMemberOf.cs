@@ -1,4 +1,5 @@
 using MessagePack;
+using MessagePack.Formatters;
 
 namespace Tino.Serialization;
 
@@ -10,6 +11,7 @@ internal sealed class ObjectMemberOf<T, TState, TMember> : ObjectMember<T, TStat
     private readonly SlotSetter<TState, TMember>? _store;
     private readonly MemberAssigner<T, TState>? _assign;
     private readonly bool _rejectNil;
+    private Resolved? _resolved;
 
     public ObjectMemberOf(ObjectMemberPlan plan, Delegate get, Delegate? store, Delegate? assign)
         : base(plan)
@@ -21,7 +23,7 @@ internal sealed class ObjectMemberOf<T, TState, TMember> : ObjectMember<T, TStat
     }
 
     public override void Write(ref MessagePackWriter writer, ref T value, MessagePackSerializerOptions options) =>
-        options.Resolver.GetFormatterWithVerify<TMember>().Serialize(ref writer, _get(ref value), options);
+        FormatterFor(options.Resolver).Serialize(ref writer, _get(ref value), options);
 
     public override void Read(ref MessagePackReader reader, ref TState state, MessagePackSerializerOptions options)
     {
@@ -40,7 +42,7 @@ internal sealed class ObjectMemberOf<T, TState, TMember> : ObjectMember<T, TStat
         TMember value;
         try
         {
-            value = options.Resolver.GetFormatterWithVerify<TMember>().Deserialize(ref reader, options);
+            value = FormatterFor(options.Resolver).Deserialize(ref reader, options);
         }
         catch (TinoValidationException error)
         {
@@ -56,4 +58,23 @@ internal sealed class ObjectMemberOf<T, TState, TMember> : ObjectMember<T, TStat
     }
 
     public override void Assign(ref T target, ref TState state) => _assign!(ref target, ref state);
+
+    /// <summary>
+    /// The member's formatter from <paramref name="resolver"/>, remembered for the last resolver seen: a reference
+    /// comparison instead of a generic interface dispatch per member per call.
+    /// </summary>
+    private IMessagePackFormatter<TMember> FormatterFor(IFormatterResolver resolver)
+    {
+        var resolved = _resolved;
+        if (resolved is not null && ReferenceEquals(resolved.Resolver, resolver))
+        {
+            return resolved.Formatter;
+        }
+
+        var formatter = resolver.GetFormatterWithVerify<TMember>();
+        _resolved = new Resolved(resolver, formatter);
+        return formatter;
+    }
+
+    private sealed record Resolved(IFormatterResolver Resolver, IMessagePackFormatter<TMember> Formatter);
 }

@@ -64,6 +64,11 @@ public sealed partial class TinoResolver
             return AnyFormatter.Instance;
         }
 
+        if (type.FullName == "Microsoft.FSharp.Core.Unit")
+        {
+            return Make(typeof(UnitFormatter<>), type);
+        }
+
         if (Nullable.GetUnderlyingType(type) is { } underlying)
         {
             return Make(typeof(NilOrValueFormatter<>), underlying);

@@ -7,7 +7,7 @@ namespace Tino.Serialization;
 /// <summary>
 /// Maps .NET types to the wire as PROTOCOL.md section 6b says. In order: a type's own
 /// <c>[MessagePackFormatter]</c>; Tino's formatters (timestamps, compact doubles, one-character strings for
-/// <c>char</c>, <c>object</c> as any value, <c>Nullable&lt;T&gt;</c>, and arrays, lists and dictionaries that locate a
+/// <c>char</c>, <c>object</c> as any value, <c>Nullable&lt;T&gt;</c>, F# <c>unit</c> as nil, and arrays, lists and dictionaries that locate a
 /// bad element); MessagePack-CSharp's built-in, enum (underlying integer) and generic
 /// (collections, tuples) resolvers; <c>[Union]</c> and <c>[MessagePackObject]</c> types; and last Tino's object
 /// formatter for other classes, records and structs (a map keyed by member name).

@@ -29,6 +29,9 @@ type Board =
 
 type Person = { Name: string; Age: Nullable<int> }
 
+/// F# nullness: a `string | null` field is optional and may be nil.
+type Profile = { Handle: string; Nick: string | null }
+
 type Pt() =
     member val X = 0 with get, set
     member val Y = 0 with get, set
@@ -399,6 +402,16 @@ let tests =
                       }
                       test "leaves a missing Nullable member null" {
                           Expect.equal (decode<Person> (mapOf [ "Name", box "n" ])) { Name = "n"; Age = Nullable() } "optional"
+                      }
+                      test "leaves a missing nullable reference member null and accepts nil for it" {
+                          Expect.equal (decode<Profile> (mapOf [ "Handle", box "h" ])) { Handle = "h"; Nick = null } "missing"
+                          Expect.equal (decode<Profile> (mapOf [ "Handle", box "h"; "Nick", null ])) { Handle = "h"; Nick = null } "nil"
+                          let error = validationError (fun () -> decode<Profile> (mapOf [ "Nick", box "n" ]))
+                          Expect.equal (pathOf error) [ Key "Handle" ] "a non-nullable string is required"
+                      }
+                      test "writes F# unit as nil and reads nil as unit" {
+                          Expect.equal (encode ()) [| 0xc0uy |] "nil"
+                          Expect.equal (decode<unit> [| 0xc0uy |]) () "unit"
                       }
                       test "gives a missing constructor parameter its default value" {
                           let counter = decode<Counter> (mapOf [ "Name", box "n" ])
