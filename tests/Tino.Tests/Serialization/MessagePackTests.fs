@@ -197,6 +197,25 @@ let anyGen: Gen<objnull> =
 
 let encodedAnyGen = anyGen |> Gen.map encode
 
+/// Decoding as each of several types either succeeds or raises a validation error: never any other exception.
+let decodesOrFailsValidation (bytes: byte[]) =
+    let attempt (decoding: unit -> unit) =
+        try
+            decoding ()
+        with :? TinoValidationException ->
+            ()
+    attempt (fun () -> decode<objnull> bytes |> ignore)
+    attempt (fun () -> decode<Edit> bytes |> ignore)
+    attempt (fun () -> decode<Board> bytes |> ignore)
+    attempt (fun () -> decode<int[]> bytes |> ignore)
+    attempt (fun () -> decode<Dictionary<string, int64>> bytes |> ignore)
+    attempt (fun () -> decode<DateTime> bytes |> ignore)
+    attempt (fun () -> decode<Vec> bytes |> ignore)
+    attempt (fun () -> decode<Nullable<int>> bytes |> ignore)
+    attempt (fun () -> decode<Guid> bytes |> ignore)
+    attempt (fun () -> decode<char> bytes |> ignore)
+    attempt (fun () -> decode<struct (int * string)> bytes |> ignore)
+
 /// Bytes allocated by 100,000 decodes of a fixint after warm-up. A plain function: loops inside Expecto's `test`
 /// builder go through its `For`, which enumerates (and allocates).
 let allocatedByDecodingInts () =
@@ -449,6 +468,15 @@ let tests =
                         with :? TinoValidationException ->
                             ()
                     | Error _ -> ())
+                testPropWith
+                    "what it accepts after a byte of a valid value is changed decodes or fails validation, as any type"
+                    (Gen.zip3 encodedAnyGen (ArbMap.defaults |> ArbMap.generate<int>) (ArbMap.defaults |> ArbMap.generate<byte>))
+                    (fun (bytes, position, replacement) ->
+                        let bytes = Array.copy bytes
+                        bytes[abs (position % bytes.Length)] <- replacement
+                        if checkBytes bytes = Ok() then
+                            decodesOrFailsValidation bytes)
+                testPropWith "any well-formed value decodes or fails validation, as any type" encodedAnyGen decodesOrFailsValidation
                 test "calls an empty argument empty" { Expect.equal (checkBytes [||]) (malformed "empty argument") "empty" }
                 test "refuses the type code 0xc1" {
                     Expect.equal (checkBytes [| 0xc1uy |]) (malformed "invalid type code 0xc1") "alone"
