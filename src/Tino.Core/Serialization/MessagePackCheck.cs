@@ -27,7 +27,7 @@ internal static partial class MessagePackCheck
 
         // remaining[d] counts the values still expected in the container open at depth d (maps count keys and values).
         long[]? rented = null;
-        var remaining = maxDepth < StackDepth ? stackalloc long[StackDepth] : (rented = ArrayPool<long>.Shared.Rent(maxDepth + 1));
+        var remaining = maxDepth < StackDepth ? stackalloc long[maxDepth + 1] : (rented = ArrayPool<long>.Shared.Rent(maxDepth + 1));
         try
         {
             if (bytes.IsSingleSegment)
