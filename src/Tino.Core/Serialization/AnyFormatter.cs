@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using MessagePack;
+using MessagePack.Formatters;
+
+namespace Tino.Serialization;
+
+/// <summary>
+/// <see cref="object"/> as any value. Input is decoded by MessagePack-CSharp's primitive object formatter (integers,
+/// floats, strings, byte arrays, <c>object[]</c>, <c>Dictionary&lt;object, object&gt;</c>, <see cref="DateTime"/>);
+/// output is written by the formatter of the value's runtime type, so a record returned as <c>object</c> is a map.
+/// A runtime type that no formatter serves but that is a dictionary or a sequence (an F# <c>dict</c>, a LINQ query)
+/// is written through that interface.
+/// </summary>
+internal sealed class AnyFormatter : IMessagePackFormatter<object?>
+{
+    public static readonly AnyFormatter Instance = new();
+
+    private static readonly ConcurrentDictionary<(IFormatterResolver Resolver, Type Type), BoxedWriter> s_writers = new();
+    private static readonly MethodInfo s_writeMethod = typeof(AnyFormatter).GetMethod(nameof(Write), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo s_servesMethod = typeof(AnyFormatter).GetMethod(nameof(Serves), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private delegate void BoxedWriter(ref MessagePackWriter writer, object value, MessagePackSerializerOptions options);
+
+    public void Serialize(ref MessagePackWriter writer, object? value, MessagePackSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+
+        var type = value.GetType();
+        if (type == typeof(object))
+        {
+            writer.WriteMapHeader(0);
+            return;
+        }
+
+        var write = s_writers.GetOrAdd((options.Resolver, type), static key => CreateWriter(key.Resolver, key.Type));
+        write(ref writer, value, options);
+    }
+
+    public object? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
+        PrimitiveObjectFormatter.Instance.Deserialize(ref reader, options);
+
+    private static BoxedWriter CreateWriter(IFormatterResolver resolver, Type type)
+    {
+        var wireType = type;
+        if (!(bool)s_servesMethod.MakeGenericMethod(type).Invoke(null, [resolver])!)
+        {
+            wireType = WireTypeNames.FindGeneric(type, typeof(IDictionary<,>))
+                ?? WireTypeNames.FindGeneric(type, typeof(IReadOnlyDictionary<,>))
+                ?? WireTypeNames.FindGeneric(type, typeof(IEnumerable<>))
+                ?? type;
+        }
+
+        return s_writeMethod.MakeGenericMethod(wireType).CreateDelegate<BoxedWriter>();
+    }
+
+    private static bool Serves<T>(IFormatterResolver resolver)
+    {
+        try
+        {
+            return resolver.GetFormatter<T>() is not null;
+        }
+        catch (FormatterNotRegisteredException)
+        {
+            return false;
+        }
+    }
+
+    private static void Write<T>(ref MessagePackWriter writer, object value, MessagePackSerializerOptions options) =>
+        options.Resolver.GetFormatterWithVerify<T>().Serialize(ref writer, (T)value, options);
+}

@@ -1,0 +1,105 @@
+using MessagePack;
+using MessagePack.Formatters;
+using MessagePack.Resolvers;
+
+namespace Tino.Serialization;
+
+/// <summary>How <see cref="TinoResolver"/> chooses a formatter, once per type.</summary>
+public sealed partial class TinoResolver
+{
+    private static readonly IFormatterResolver[] s_standard =
+    [
+        BuiltinResolver.Instance,
+        DynamicEnumResolver.Instance,
+        DynamicGenericResolver.Instance,
+    ];
+
+    private static IMessagePackFormatter<T>? Create<T>()
+    {
+        var type = typeof(T);
+        var formatter = AttributeFormatterResolver.Instance.GetFormatter<T>() ?? (IMessagePackFormatter<T>?)CreateOwn(type);
+        foreach (var resolver in s_standard)
+        {
+            formatter ??= resolver.GetFormatter<T>();
+        }
+
+        if (formatter is null && type.IsDefined(typeof(UnionAttribute), false))
+        {
+            formatter = DynamicUnionResolver.Instance.GetFormatter<T>();
+        }
+
+        if (formatter is null && type.IsDefined(typeof(MessagePackObjectAttribute), false))
+        {
+            formatter = DynamicObjectResolverAllowPrivate.Instance.GetFormatter<T>();
+        }
+
+        return formatter ?? (IMessagePackFormatter<T>?)ObjectFormatterBuilder.TryCreate(type);
+    }
+
+    /// <summary>Tino's formatters where MessagePack-CSharp's differ from PROTOCOL.md 6b or do not locate errors.</summary>
+    private static object? CreateOwn(Type type)
+    {
+        if (type == typeof(DateTime))
+        {
+            return TimestampFormatter.Instance;
+        }
+
+        if (type == typeof(DateTimeOffset))
+        {
+            return TimestampOffsetFormatter.Instance;
+        }
+
+        if (type == typeof(double))
+        {
+            return CompactDoubleFormatter.Instance;
+        }
+
+        if (type == typeof(char))
+        {
+            return CharFormatter.Instance;
+        }
+
+        if (type == typeof(object))
+        {
+            return AnyFormatter.Instance;
+        }
+
+        if (type.FullName == "Microsoft.FSharp.Core.Unit")
+        {
+            return Make(typeof(UnitFormatter<>), type);
+        }
+
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
+        {
+            return Make(typeof(NilOrValueFormatter<>), underlying);
+        }
+
+        if (type.IsSZArray && type != typeof(byte[]))
+        {
+            return Make(typeof(IndexedArrayFormatter<>), type.GetElementType()!);
+        }
+
+        if (!type.IsGenericType)
+        {
+            return null;
+        }
+
+        var definition = type.GetGenericTypeDefinition();
+        var arguments = type.GetGenericArguments();
+        if (definition == typeof(List<>) || definition == typeof(IEnumerable<>) || definition == typeof(IReadOnlyCollection<>)
+            || definition == typeof(IReadOnlyList<>) || definition == typeof(ICollection<>) || definition == typeof(IList<>))
+        {
+            return Make(typeof(IndexedSequenceFormatter<,>), type, arguments[0]);
+        }
+
+        if (definition == typeof(Dictionary<,>) || definition == typeof(IDictionary<,>) || definition == typeof(IReadOnlyDictionary<,>))
+        {
+            return Make(typeof(KeyedDictionaryFormatter<,,>), type, arguments[0], arguments[1]);
+        }
+
+        return null;
+    }
+
+    private static object Make(Type formatter, params Type[] arguments) =>
+        Activator.CreateInstance(formatter.MakeGenericType(arguments))!;
+}
