@@ -56,7 +56,7 @@ let builtins =
             let app =
                 TinoApp.Empty
                     .WithAuth(AuthHandler.Create<string>(fun (credentials: AuthCredentials) _ ->
-                        System.Threading.Tasks.ValueTask<string>(if credentials.PasswordText = "pw" then credentials.UserName else null)))
+                        System.Threading.Tasks.ValueTask<string | null>(if credentials.PasswordText = "pw" then credentials.UserName else null)))
                     .WithCommand("whoami", System.Func<AuthRequired<string>, string>(fun auth -> auth.Value))
             withApp app (fun server ->
                 use c = connect server

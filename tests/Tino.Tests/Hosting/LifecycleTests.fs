@@ -30,7 +30,7 @@ let magic =
         test "Auth is empty before AUTH and holds the auth value after" {
             withServer (fun server ->
                 use c = connect server
-                Expect.isNull (value<string> (c.Call("maybe_whoami"))) "none"
+                Expect.isNull (value<string | null> (c.Call("maybe_whoami"))) "none"
                 c.Call("AUTH", ascii "bobspassword") |> ignore
                 Expect.equal (value<string> (c.Call("maybe_whoami"))) "bob" "bob")
         }
@@ -118,7 +118,7 @@ let lifecycle =
             let started = TaskCompletionSource()
             let release = TaskCompletionSource<int>()
             let app =
-                TinoApp.Empty.WithCommand("slow", Func<Task<int>>(fun () -> started.TrySetResult(); release.Task))
+                TinoApp.Empty.WithCommand("slow", Func<Task<int>>(fun () -> started.TrySetResult() |> ignore; release.Task))
             let server = (startServer app).Result
             use c = connect server
             c.Send(request "slow" [])
@@ -138,8 +138,10 @@ let lifecycle =
                     .WithOptions(TinoOptions(ShutdownTimeout = TimeSpan.FromMilliseconds 100.0))
                     .WithCommand("forever", Func<CancellationToken, Task>(fun token ->
                         task {
-                            use _ = token.Register(fun () -> cancelled.TrySetResult true |> ignore)
-                            do! Task.Delay(Timeout.Infinite, token)
+                            try
+                                do! Task.Delay(Timeout.Infinite, token)
+                            with :? OperationCanceledException ->
+                                cancelled.TrySetResult true |> ignore
                         }))
             let server = (startServer app).Result
             use c = connect server

@@ -6,6 +6,7 @@ open System.Threading
 open System.Threading.Tasks
 open Expecto
 open Tino
+open Tino.Hosting
 open Tino.Protocol
 open Tino.Tests.Hosting.TestServer
 
@@ -54,12 +55,14 @@ let calls =
             withServer (fun server ->
                 use c = connect server
                 let created = c.Call("create_note", mp (dict [ "text", box "milk"; "completed", box false ]))
-                let note = value<Collections.Generic.IDictionary<obj, obj>> created
+                let note = value<Collections.Generic.IDictionary<obj, objnull>> created
                 Expect.equal (note["text"]) (box "milk") "text"
                 Expect.equal (value<string> (c.Call("concat", mp [| "a"; "b"; "c" |]))) "abc" "concat"
                 Expect.equal (value<byte[]> (c.Call("blob", mp 300))) (Array.init 300 (fun i -> byte (i % 251))) "blob"
                 Expect.equal (value<int> (c.Call("blob_len", mp (Array.zeroCreate<byte> 70000)))) 70000 "blob_len"
-                Expect.equal (value<obj[]> (c.Call("echo_value", mp [| box 1; box "x"; null |]))) [| box 1uy; box "x"; null |] "echo")
+                let sent: objnull array = [| box 1; box "x"; null |]
+                let expected: objnull array = [| box 1uy; box "x"; null |]
+                Expect.equal (value<objnull array> (c.Call("echo_value", mp sent))) expected "echo")
         }
         test "an asynchronous handler's reply arrives when it completes" {
             withServer (fun server ->

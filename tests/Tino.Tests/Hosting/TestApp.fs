@@ -21,7 +21,7 @@ let create () : TinoApp =
         .WithAuth(AuthHandler.Create<string>(fun (password: string) -> passwords |> Map.tryFind password |> Option.toObj))
         .WithState(ConnectionStateFactory.Create<int>(fun () -> 0))
         .WithCommand(command "add" (Func<int, int, int64>(fun a b -> int64 a + int64 b)))
-        .WithCommand(command "echo_value" (Func<obj, obj>(fun v -> v)))
+        .WithCommand(command "echo_value" (Func<objnull, objnull>(fun v -> v)))
         .WithCommand(command "concat" (Func<string[], string>(fun parts -> String.Concat parts)))
         .WithCommand(
             command "create_note" (Func<NoteInput, Note>(fun note ->
@@ -31,12 +31,12 @@ let create () : TinoApp =
                 created)))
         .WithCommand(command "read_notes" (Func<Note[]>(fun () -> notes.Values |> Seq.sortBy _.id |> Array.ofSeq)))
         .WithCommand(
-            command "get_note" (Func<int, obj>(fun id ->
+            command "get_note" (Func<int, objnull>(fun id ->
                 match notes.TryGetValue id with
                 | true, note -> box note
                 | _ -> null)))
         .WithCommand(command "whoami" (Func<AuthRequired<string>, string>(fun auth -> auth.Value)))
-        .WithCommand(command "maybe_whoami" (Func<Auth<string>, string>(fun auth -> if auth.HasValue then auth.Value else null)))
+        .WithCommand(command "maybe_whoami" (Func<Auth<string>, string | null>(fun auth -> auth.Value)))
         .WithCommand(
             command "counter" (Func<ConnState<int>, int>(fun state ->
                 state.Value <- state.Value + 1

@@ -40,7 +40,7 @@ let startServer (app: TinoApp) : Task<TinoServer> =
         return server
     }
 
-let portOf (server: TinoServer) = server.LocalEndPoint.Port
+let portOf (server: TinoServer) = (nonNull server.LocalEndPoint).Port
 
 /// One raw connection: sends bytes, parses replies with the protocol's reply parser.
 type RespConnection(port: int) =
@@ -67,10 +67,11 @@ type RespConnection(port: int) =
     member _.ReadMore() : int =
         let n =
             try stream.Read(chunk, 0, chunk.Length)
-            with :? IO.IOException as e when (e.InnerException :? SocketException) ->
-                match (e.InnerException :?> SocketException).SocketErrorCode with
-                | SocketError.TimedOut -> failwith "no reply within 15 s"
-                | _ -> 0
+            with :? IO.IOException as e ->
+                match e.InnerException with
+                | :? SocketException as s when s.SocketErrorCode = SocketError.TimedOut -> failwith "no reply within 15 s"
+                | :? SocketException -> 0
+                | _ -> reraise ()
         if n > 0 then unread <- Array.append unread chunk[.. n - 1]
         n
 

@@ -1,5 +1,8 @@
 module Tino.Tests.Interop.RealClientTests
 
+// StackExchange.Redis annotates Execute's arguments in a way F# nullness cannot meet exactly.
+#nowarn "3261"
+
 open System
 open System.Diagnostics
 open Expecto
@@ -12,7 +15,7 @@ let run (program: string) (args: string list) (timeout: TimeSpan) =
     let info = ProcessStartInfo(program, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
     for arg in args do
         info.ArgumentList.Add arg
-    use proc = Process.Start info
+    use proc = nonNull (Process.Start info)
     let stdout = proc.StandardOutput.ReadToEndAsync()
     let stderr = proc.StandardError.ReadToEndAsync()
     if not (proc.WaitForExit timeout) then
@@ -33,6 +36,13 @@ let ensureInstalled (program: string) (package: string) =
             if code <> 0 || not (onPath program) then
                 failwithf "could not install %s (apt-get exited %d): %s" package code err)
 
+/// The raw bytes of a bulk reply.
+let bytesOf (reply: RedisResult) : byte[] = nonNull (RedisResult.op_Explicit reply : byte[] | null)
+
+/// Calls a Tino command with MessagePack arguments through StackExchange.Redis.
+let execute (db: IDatabase) (name: string) (args: byte[] list) : RedisResult =
+    db.Execute(name, ResizeArray<obj>(List.map box args) :> Collections.Generic.ICollection<obj>, CommandFlags.None)
+
 let redisTools = ensureInstalled "redis-cli" "redis-tools"
 
 let redisCli port (args: string list) =
@@ -49,9 +59,9 @@ let realClients =
                 config.ConnectTimeout <- 10000
                 use redis = ConnectionMultiplexer.Connect config
                 let db = redis.GetDatabase()
-                let reply = db.Execute("ADD", [| box [| 1uy |]; box [| 2uy |] |])
-                Expect.equal (reply :> obj :?> byte[] |> Array.ofSeq) [| 3uy |] "add(1, 2) = 3"
-                let error = Expect.throwsT<RedisServerException> (fun () -> db.Execute("NOPE") |> ignore) "error reply"
+                let reply = execute db "ADD" [ [| 1uy |]; [| 2uy |] ]
+                Expect.equal (bytesOf reply) [| 3uy |] "add(1, 2) = 3"
+                Expect.throwsT<RedisServerException> (fun () -> db.Execute("NOPE") |> ignore) "error reply"
                 Expect.isTrue redis.IsConnected "the connection stays up after an error"
                 Expect.equal (db.Ping() > TimeSpan.Zero) true "PING answers")
         }
@@ -60,7 +70,7 @@ let realClients =
                 use redis = ConnectionMultiplexer.Connect($"127.0.0.1:{portOf server},abortConnect=true")
                 let db = redis.GetDatabase()
                 try
-                    db.Execute("FAIL", [| box (mp "NOT_FOUND"); box (mp "gone") |]) |> ignore
+                    execute db "FAIL" [ mp "NOT_FOUND"; mp "gone" ] |> ignore
                     failtest "expected an error"
                 with :? RedisServerException as e ->
                     Expect.equal e.Message "NOT_FOUND \"gone\"" "code and message")
@@ -69,7 +79,7 @@ let realClients =
             withServer (fun server ->
                 use redis = ConnectionMultiplexer.Connect($"127.0.0.1:{portOf server},password=tinaspassword,abortConnect=true")
                 let reply = redis.GetDatabase().Execute("WHOAMI")
-                Expect.equal (unmp<string> (ReadOnlyMemory(reply :> obj :?> byte[]))) "tina" "authenticated")
+                Expect.equal (unmp<string> (ReadOnlyMemory(bytesOf reply))) "tina" "authenticated")
         }
         test "redis-cli PING prints PONG" {
             withServer (fun server ->

@@ -5,6 +5,7 @@ open System.Threading.Tasks
 open Expecto
 open Tino
 open Tino.Protocol
+open Tino.Tests.Hosting
 open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Hosting.ServerTests
 
