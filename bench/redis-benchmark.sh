@@ -29,7 +29,8 @@ done
 redis-cli -p "$redis_port" SET key "$(printf '\x03')" >/dev/null
 
 rps() { # prints requests per second of one redis-benchmark run
-  redis-benchmark -h 127.0.0.1 -p "$1" -c "$clients" -n "$requests" -P "$2" -q "${@:3}" | tr '\r' '\n' | grep 'requests per second' | tail -1 | awk '{print $2}'
+  redis-benchmark -h 127.0.0.1 -p "$1" -c "$clients" -n "$requests" -P "$2" -q "${@:3}" 2>/dev/null \
+    | tr '\r' '\n' | grep 'requests per second' | tail -1 | sed -E 's/.*: ([0-9.]+) requests per second.*/\1/'
 }
 
 echo "| pipeline | redis-server GET (req/s) | Tino ADD (req/s) | Tino / redis |"
