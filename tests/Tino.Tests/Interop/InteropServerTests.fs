@@ -1,0 +1,8 @@
+/// The interop suite against every interop server in the repository.
+module Tino.Tests.Interop.InteropServerTests
+
+open Expecto
+
+/// Tino.Core's own rendering of the interop surface, without the union command only the fronts can express.
+[<Tests>]
+let core = InteropSuite.tests "Tino.Core" Tino.Tests.Hosting.TestApp.create [ "shape_name" ]

@@ -1,0 +1,140 @@
+/// The end-to-end checks every interop server (shared/INTEROP.md) must pass, whichever front built it:
+/// the same request bytes must get the same reply bytes.
+module Tino.Tests.Interop.InteropSuite
+
+open System
+open System.Text
+open Expecto
+open MessagePack
+open Tino
+open Tino.Protocol
+open Tino.Tests.Hosting.TestServer
+open Tino.Tests.Hosting.ServerTests
+
+/// The MessagePack bytes of a map with string keys, in the given key order, of already encoded values.
+let mpMap (pairs: (string * byte[]) list) : byte[] =
+    Array.concat [
+        yield [| byte (0x80 ||| pairs.Length) |]
+        for key, value in pairs do
+            yield mp key
+            yield value
+    ]
+
+let bytesOf (reply: RespReply) =
+    Expect.equal reply.Kind RespReplyKind.BulkString $"a bulk reply, got {text reply}"
+    reply.Bytes.ToArray()
+
+let hex (bytes: byte[]) = Convert.ToHexString bytes
+
+/// Every INTEROP.md command but streams and events, against a fresh server of `create ()`,
+/// leaving out the tests whose names start with one of `without`.
+let tests (label: string) (create: unit -> TinoApp) (without: string list) =
+    let withInterop body = withApp (create ()) body
+    let wanted (test: Test) =
+        match test with
+        | TestLabel(name, _, _) -> not (without |> List.exists name.StartsWith)
+        | _ -> true
+    testSequenced <| testList $"Interop server ({label})" (List.filter wanted [
+        test "add replies the sum as a 64-bit integer in its smallest encoding" {
+            withInterop (fun server ->
+                use c = connect server
+                Expect.equal (hex (bytesOf (c.Call("add", [| 1uy |], [| 2uy |])))) "03" "1 + 2"
+                Expect.equal (hex (bytesOf (c.Call("ADD", mp Int32.MaxValue, mp 1)))) "CE80000000" "no overflow"
+                Expect.equal (value<int64> (c.Call("Add", mp Int32.MinValue, mp -1))) (int64 Int32.MinValue - 1L) "negative")
+        }
+        test "echo_value replies every kind of value unchanged" {
+            withInterop (fun server ->
+                use c = connect server
+                let canonical =
+                    [ "C0"; "C2"; "C3"; "00"; "7F"; "FF"; "E0"; "CC80"; "CD0100"; "D0DF"; "D18000"; "CE80000000"; "D280000000"
+                      "CF8000000000000000"; "D38000000000000000"; "A3616263"; "C403010203"; "93010203"; "82A161C3A162C0"
+                      "9291C081A17890" ]
+                for bytes in canonical do
+                    Expect.equal (hex (bytesOf (c.Call("echo_value", Convert.FromHexString bytes)))) bytes $"echo {bytes}"
+                let double = mp 3.141592653589793
+                Expect.equal (value<float> (c.Call("echo_value", double))) 3.141592653589793 "float64")
+        }
+        test "concat joins strings with nothing between" {
+            withInterop (fun server ->
+                use c = connect server
+                Expect.equal (value<string> (c.Call("concat", mp [| "tino"; " "; "ünïcode" |]))) "tino ünïcode" "joined"
+                Expect.equal (value<string> (c.Call("concat", mp Array.empty<string>))) "" "empty")
+        }
+        test "notes are created with ids from 1, read back by id, and missing ones are nil" {
+            withInterop (fun server ->
+                use c = connect server
+                let created = bytesOf (c.Call("create_note", mpMap [ "text", mp "milk"; "completed", mp false ]))
+                let expected = mpMap [ "id", mp 1; "text", mp "milk"; "completed", mp false ]
+                Expect.equal (hex created) (hex expected) "the created note, keys in INTEROP.md order"
+                c.Call("create_note", mpMap [ "completed", mp true; "text", mp "eggs"; "extra", mp 5 ]) |> ignore
+                Expect.equal (hex (bytesOf (c.Call("get_note", mp 1)))) (hex expected) "get_note 1"
+                Expect.equal (hex (bytesOf (c.Call("get_note", mp 99)))) "C0" "missing is nil"
+                let all = value<Collections.Generic.Dictionary<string, objnull>[]> (c.Call("read_notes"))
+                Expect.equal (all |> Array.map (fun n -> n["id"])) [| box 1uy; box 2uy |] "by id")
+        }
+        test "create_note with a missing field is a VALIDATION_ERROR located at the field" {
+            withInterop (fun server ->
+                use c = connect server
+                let error = errorText (c.Call("create_note", mpMap [ "text", mp "milk" ]))
+                Expect.stringStarts error """VALIDATION_ERROR ["command","note","completed"] """ "located"
+                Expect.stringEnds error "\"bool\"" "typed")
+        }
+        test "whoami needs AUTH, maybe_whoami does not, and each knows who authenticated" {
+            withInterop (fun server ->
+                use c = connect server
+                Expect.equal (errorText (c.Call("whoami"))) "PERMISSION_DENIED" "denied"
+                Expect.equal (hex (bytesOf (c.Call("maybe_whoami")))) "C0" "nobody"
+                Expect.equal (text (c.Call("AUTH", ascii "tinaspassword"))) "OK" "auth"
+                Expect.equal (value<string> (c.Call("whoami"))) "tina" "tina"
+                Expect.equal (value<string> (c.Call("maybe_whoami"))) "tina" "tina again"
+                use bob = connect server
+                Expect.equal (text (bob.Call("AUTH", ascii "bobspassword"))) "OK" "bob"
+                Expect.equal (value<string> (bob.Call("whoami"))) "bob" "bob"
+                use stranger = connect server
+                Expect.equal (errorText (stranger.Call("AUTH", ascii "nope"))) "PERMISSION_DENIED" "refused"
+                Expect.isTrue (stranger.IsClosedByServer()) "and closed")
+        }
+        test "counter counts per connection" {
+            withInterop (fun server ->
+                use first = connect server
+                use second = connect server
+                let count (c: RespConnection) = hex (bytesOf (c.Call("counter")))
+                Expect.equal [ count first; count first; count second; count first ] [ "01"; "02"; "01"; "03" ] "separate")
+        }
+        test "fail replies the given code and message, crash replies UNEXPECTED_ERROR" {
+            withInterop (fun server ->
+                use c = connect server
+                Expect.equal (errorText (c.Call("fail", mp "NOT_FOUND", mp "no such thing"))) "NOT_FOUND \"no such thing\"" "typed"
+                Expect.stringStarts (errorText (c.Call("crash"))) "UNEXPECTED_ERROR \"" "crash")
+        }
+        test "sleep waits and replies its argument" {
+            withInterop (fun server ->
+                use c = connect server
+                Expect.equal (hex (bytesOf (c.Call("sleep", mp 20)))) "14" "20")
+        }
+        test "blob and blob_len move bin values both ways" {
+            withInterop (fun server ->
+                use c = connect server
+                let blob = bytesOf (c.Call("blob", mp 70000))
+                Expect.equal (hex blob[0..4]) "C600011170" "bin 32 header"
+                Expect.equal blob[5..] (Array.init 70000 (fun i -> byte (i % 251))) "i % 251"
+                Expect.equal (value<int> (c.Call("blob_len", Array.append [| 0xC4uy; 3uy |] [| 9uy; 9uy; 9uy |]))) 3 "len")
+        }
+        test "shape_name reads the Shape union" {
+            withInterop (fun server ->
+                use c = connect server
+                let circle = Array.concat [ [| 0x92uy; 0x00uy |]; mpMap [ "radius", mp 1.5 ] ]
+                let rect = Array.concat [ [| 0x92uy; 0x01uy |]; mpMap [ "width", mp 2.0; "height", mp 0.1 ] ]
+                Expect.equal (value<string> (c.Call("shape_name", circle))) "circle 1.5" "circle"
+                Expect.equal (value<string> (c.Call("shape_name", rect))) "rect 2 0.1" "rect"
+                Expect.stringStarts (errorText (c.Call("shape_name", Array.concat [ [| 0x92uy; 0x07uy |]; mpMap [] ]))) "VALIDATION_ERROR" "unknown tag")
+        }
+        test "argument errors are the protocol's" {
+            withInterop (fun server ->
+                use c = connect server
+                Expect.equal (errorText (c.Call("add", mp 1))) "NUM_ARG_MISMATCH expected 2 got 1" "count"
+                Expect.stringStarts (errorText (c.Call("add", [| 0xC1uy |], mp 1))) """INVALID_MSGPACK ["command","a"]""" "bytes"
+                Expect.stringStarts (errorText (c.Call("add", mp "x", mp 1))) """VALIDATION_ERROR ["command","a"]""" "type"
+                Expect.equal (errorText (c.Call("nope"))) "INVALID_COMMAND nope" "unknown")
+        }
+    ])
