@@ -121,11 +121,15 @@ public sealed class TinoServer : IAsyncDisposable
     /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    /// <summary>Serves <paramref name="app"/> on <paramref name="host"/>:<paramref name="port"/> until <paramref name="cancellationToken"/> fires, then stops gracefully.</summary>
+    /// <summary>Serves <paramref name="app"/> on <paramref name="host"/> (an address or a name) and <paramref name="port"/> until <paramref name="cancellationToken"/> fires, then stops gracefully.</summary>
     public static async Task RunAsync(TinoApp app, string host, int port, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        var address = IPAddress.TryParse(host, out var parsed)
+            ? parsed
+            : (await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false))[0];
         await using var server = new TinoServer(app, loggerFactory);
-        await server.StartAsync(new IPEndPoint(IPAddress.Parse(host), port), cancellationToken).ConfigureAwait(false);
+        await server.StartAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

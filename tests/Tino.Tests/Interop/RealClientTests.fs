@@ -31,7 +31,7 @@ let private onPath (program: string) =
 let ensureInstalled (program: string) (package: string) =
     lazy (
         if not (onPath program) then
-            let install = $"(apt-get install -y -q {package} || (apt-get update -q && apt-get install -y -q {package})) >/dev/null 2>&1"
+            let install = $"export DEBIAN_FRONTEND=noninteractive; (apt-get install -y -q {package} || (apt-get update -q && apt-get install -y -q {package})) >/dev/null 2>&1"
             let code, _, err = run "sh" [ "-c"; install ] (TimeSpan.FromMinutes 10.0)
             if code <> 0 || not (onPath program) then
                 failwithf "could not install %s (apt-get exited %d): %s" package code err)
