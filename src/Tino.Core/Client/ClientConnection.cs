@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using Tino.Protocol;
+
+namespace Tino.Client;
+
+/// <summary>
+/// One socket shared by every caller: requests are appended to a buffer under a short lock and their
+/// waits queued in the same order; one send loop writes whatever has piled up in a single write;
+/// one receive loop matches each reply to the oldest wait.
+/// </summary>
+internal sealed class ClientConnection
+{
+    /// <summary>A send buffer that grew past this for one large request is let go afterwards.</summary>
+    private const int RetainedBufferBytes = 1 << 20;
+
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly PipeReader _input;
+    private readonly object _sendLock = new();
+    private readonly ConcurrentQueue<PendingReply> _waiting = new();
+    private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ArrayBufferWriter<byte> _queued = new(4096);
+    private ArrayBufferWriter<byte> _sending = new(4096);
+    private bool _sendLoopRunning;
+    private Exception? _failure;
+
+    private ClientConnection(Socket socket, Stream stream)
+    {
+        _socket = socket;
+        _stream = stream;
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        _ = ReceiveLoopAsync();
+    }
+
+    /// <summary>Completes with the reason once the connection is gone.</summary>
+    public Task<Exception> Closed => _closed.Task;
+
+    public bool IsOpen => Volatile.Read(ref _failure) is null;
+
+    public static async Task<ClientConnection> OpenAsync(EndPoint endPoint, string host, TinoClientOptions options, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        // A name (DnsEndPoint) may resolve to IPv4 or IPv6: a dual-mode socket takes either.
+        var socket = endPoint.AddressFamily == AddressFamily.Unspecified
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.NoDelay = true;
+        try
+        {
+            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (options.UseTls)
+            {
+                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                var authentication = options.Tls ?? new SslClientAuthenticationOptions();
+                authentication.TargetHost ??= host;
+                await tls.AuthenticateAsClientAsync(authentication, timeout.Token).ConfigureAwait(false);
+                stream = tls;
+            }
+            return new ClientConnection(socket, stream);
+        }
+        catch (Exception error)
+        {
+            socket.Dispose();
+            if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw new TinoConnectionException($"could not connect to {endPoint}: {error.Message}", error);
+        }
+    }
+
+    /// <summary>Queues a request and the wait for its reply, in the same order.</summary>
+    public void Send(PendingReply reply, ReadOnlySpan<byte> request)
+    {
+        bool startSending;
+        lock (_sendLock)
+        {
+            if (_failure is { } failure)
+            {
+                reply.Fail(new TinoConnectionException("the connection is closed", failure));
+                return;
+            }
+            _queued.Write(request);
+            _waiting.Enqueue(reply);
+            startSending = !_sendLoopRunning;
+            _sendLoopRunning = true;
+        }
+        if (startSending)
+        {
+            _ = SendLoopAsync();
+        }
+    }
+
+    /// <summary>Fails every wait whose reply is older than <paramref name="timeout"/>; replies that come later are read and dropped.</summary>
+    public void ExpireOlderThan(TimeSpan timeout)
+    {
+        foreach (var reply in _waiting)
+        {
+            if (Stopwatch.GetElapsedTime(reply.StartedAt) <= timeout)
+            {
+                return; // Waits queue in the order they started: the rest are younger.
+            }
+            reply.Fail(new TimeoutException($"no reply within {timeout.TotalMilliseconds:0} ms"));
+        }
+    }
+
+    public void Close(Exception reason)
+    {
+        lock (_sendLock)
+        {
+            if (_failure is not null)
+            {
+                return;
+            }
+            _failure = reason;
+        }
+        _socket.Dispose();
+        while (_waiting.TryDequeue(out var reply))
+        {
+            reply.Fail(reason as TinoConnectionException ?? new TinoConnectionException("the connection was lost", reason));
+        }
+        _closed.TrySetResult(reason);
+    }
+
+    private async Task SendLoopAsync()
+    {
+        while (true)
+        {
+            lock (_sendLock)
+            {
+                if (_queued.WrittenCount == 0 || _failure is not null)
+                {
+                    _sendLoopRunning = false;
+                    return;
+                }
+                (_queued, _sending) = (_sending, _queued);
+            }
+            try
+            {
+                await _stream.WriteAsync(_sending.WrittenMemory).ConfigureAwait(false);
+                await _stream.FlushAsync().ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                Close(new TinoConnectionException("the connection was lost while sending", error));
+                return;
+            }
+            if (_sending.Capacity > RetainedBufferBytes)
+            {
+                _sending = new ArrayBufferWriter<byte>(4096);
+            }
+            else
+            {
+                _sending.ResetWrittenCount();
+            }
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        Exception reason;
+        try
+        {
+            while (true)
+            {
+                var read = await _input.ReadAsync().ConfigureAwait(false);
+                var buffer = read.Buffer;
+                var problem = CompleteReplies(ref buffer);
+                _input.AdvanceTo(buffer.Start, buffer.End);
+                if (problem is not null)
+                {
+                    reason = problem;
+                    break;
+                }
+                if (read.IsCompleted)
+                {
+                    reason = new TinoConnectionException("the server closed the connection");
+                    break;
+                }
+            }
+        }
+        catch (Exception error)
+        {
+            reason = new TinoConnectionException("the connection was lost", error);
+        }
+        await _input.CompleteAsync().ConfigureAwait(false);
+        Close(reason);
+    }
+
+    private TinoConnectionException? CompleteReplies(ref ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        while (true)
+        {
+            var status = RespReplyParser.TryRead(ref reader, out var reply, out var error);
+            if (status == RespStatus.Incomplete)
+            {
+                return null;
+            }
+            if (status == RespStatus.Error)
+            {
+                return new TinoConnectionException($"the server sent bytes that are not RESP: {error.Message}");
+            }
+            buffer = buffer.Slice(reader.Position);
+            if (!_waiting.TryDequeue(out var waiting))
+            {
+                return new TinoConnectionException("the server sent a reply nobody asked for");
+            }
+            waiting.Complete(reply);
+        }
+    }
+}

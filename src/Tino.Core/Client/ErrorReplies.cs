@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Tino.Client;
+
+/// <summary>Turns an error line from the server into the exception its code calls for.</summary>
+internal static class ErrorReplies
+{
+    public static TinoRemoteException ToException(ReadOnlySpan<byte> line)
+    {
+        var text = Encoding.UTF8.GetString(line);
+        var space = text.IndexOf(' ');
+        var code = space < 0 ? text : text[..space];
+        var detail = space < 0 ? "" : text[(space + 1)..];
+        var (location, strings) = ParseDetail(detail);
+        var message = strings.Count > 0 ? strings[0] : detail.Length > 0 ? detail : code;
+        return code switch
+        {
+            ErrorCodes.InvalidCommand => new TinoCommandNotFoundException($"no command {detail}", detail),
+            ErrorCodes.NumArgMismatch => new TinoArgumentException(code, detail, detail, null, null),
+            ErrorCodes.InvalidMsgPack or "INVALID_JSON" => new TinoArgumentException(code, message, detail, location, null),
+            ErrorCodes.ValidationError => new TinoArgumentException(code, message, detail, location, strings.Count > 1 ? strings[1] : null),
+            ErrorCodes.PermissionDenied => new TinoPermissionException(strings.Count > 0 ? message : "permission denied", detail),
+            _ => new TinoRemoteException(code, message, detail),
+        };
+    }
+
+    /// <summary>
+    /// Reads the JSON values of a detail: an optional location array, then strings.
+    /// A detail that is not JSON (a command name, "expected 2 got 1") gives neither.
+    /// </summary>
+    private static (IReadOnlyList<object>? Location, List<string> Strings) ParseDetail(string detail)
+    {
+        var strings = new List<string>();
+        List<object>? location = null;
+        if (detail.Length == 0 || detail[0] is not ('[' or '"'))
+        {
+            return (null, strings);
+        }
+        try
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(detail), new JsonReaderOptions { AllowMultipleValues = true });
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.StartArray && location is null && strings.Count == 0)
+                {
+                    location = [];
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        location.Add(reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : reader.GetString() ?? "");
+                    }
+                }
+                else if (reader.TokenType == JsonTokenType.String)
+                {
+                    strings.Add(reader.GetString() ?? "");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A detail cut at 128 bytes may end inside a string: keep what was read.
+        }
+        return (location, strings);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Threading.Tasks.Sources;
+using MessagePack;
+using Tino.Protocol;
+
+namespace Tino.Client;
+
+/// <summary>A caller waiting for the reply to its request, in the connection's FIFO.</summary>
+internal abstract class PendingReply
+{
+    public long StartedAt { get; } = Stopwatch.GetTimestamp();
+
+    /// <summary>The reply arrived: complete with its value or its error. A caller that has gone (cancelled, timed out) ignores it.</summary>
+    public abstract void Complete(RespReply reply);
+
+    /// <summary>Ends the wait with an error; no effect once the wait has ended.</summary>
+    public abstract void Fail(Exception error);
+}
+
+/// <summary>The wait of one call for a reply of type <typeparamref name="T"/>: a task source completed once, by the reply, a failure, cancellation or the call timeout.</summary>
+internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>
+{
+    private readonly Func<RespReply, MessagePackSerializerOptions, T> _decode;
+    private readonly MessagePackSerializerOptions _options;
+    private ManualResetValueTaskSourceCore<T> _source = new() { RunContinuationsAsynchronously = true };
+    private CancellationTokenRegistration _cancellation;
+    private int _ended;
+
+    public PendingReply(Func<RespReply, MessagePackSerializerOptions, T> decode, MessagePackSerializerOptions options, CancellationToken cancellationToken)
+    {
+        _decode = decode;
+        _options = options;
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellation = cancellationToken.UnsafeRegister(
+                static (state, token) => ((PendingReply<T>)state!).Fail(new OperationCanceledException(token)), this);
+        }
+    }
+
+    public ValueTask<T> Task => new(this, _source.Version);
+
+    public override void Complete(RespReply reply)
+    {
+        if (Volatile.Read(ref _ended) != 0)
+        {
+            return;
+        }
+        T value;
+        try
+        {
+            if (reply.Kind == RespReplyKind.Error)
+            {
+                Fail(ErrorReplies.ToException(reply.Bytes.Span));
+                return;
+            }
+            value = _decode(reply, _options);
+        }
+        catch (Exception error)
+        {
+            Fail(error);
+            return;
+        }
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            _cancellation.Dispose();
+            _source.SetResult(value);
+        }
+    }
+
+    public override void Fail(Exception error)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            _cancellation.Dispose();
+            _source.SetException(error);
+        }
+    }
+
+    T IValueTaskSource<T>.GetResult(short token) => _source.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<T>.GetStatus(short token) => _source.GetStatus(token);
+
+    void IValueTaskSource<T>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _source.OnCompleted(continuation, state, token, flags);
+}

@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using MessagePack;
+using Tino.Protocol;
+using Tino.Serialization;
+
+namespace Tino.Client;
+
+/// <summary>
+/// A connection to a Tino server (or any RESP server) that any number of callers share: calls are
+/// pipelined on one socket, their writes coalesced, their replies matched in order. A lost
+/// connection fails the calls in flight at once and is made again with backoff, AUTH included.
+/// </summary>
+/// <example><code>
+/// await using var client = await TinoClient.ConnectAsync("redis://127.0.0.1:7534");
+/// long three = await client.CallAsync&lt;long&gt;("add", 1, 2);
+/// </code></example>
+public sealed partial class TinoClient : IAsyncDisposable
+{
+    private static readonly ConcurrentDictionary<string, byte[]> s_commandNames = new();
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_request;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_value;
+
+    private readonly EndPoint _endPoint;
+    private readonly string _host;
+    private readonly TinoClientOptions _options;
+    private readonly MessagePackSerializerOptions _serializer;
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly Timer? _callTimeouts;
+    private volatile ClientConnection _connection;
+
+    private TinoClient(EndPoint endPoint, string host, TinoClientOptions options, ClientConnection connection)
+    {
+        _endPoint = endPoint;
+        _host = host;
+        _options = options;
+        _serializer = options.Serializer ?? TinoMessagePack.DefaultOptions;
+        _connection = connection;
+        if (options.CallTimeout != Timeout.InfiniteTimeSpan)
+        {
+            var period = TimeSpan.FromTicks(Math.Clamp(options.CallTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+            _callTimeouts = new Timer(static state => ((TinoClient)state!).ExpireCalls(), this, period, period);
+        }
+        _ = KeepConnectedAsync();
+    }
+
+    /// <summary>The server's address.</summary>
+    public EndPoint EndPoint => _endPoint;
+
+    /// <summary>Whether the connection is up; calls made while it is down fail at once with <see cref="TinoConnectionException"/>.</summary>
+    public bool IsConnected => _connection.IsOpen;
+
+    /// <summary>
+    /// Connects to <c>redis://[user:password@]host[:port]</c>, or <c>rediss://</c> for TLS (port 6379 when none is given).
+    /// Credentials in the URI are used unless <paramref name="options"/> has its own.
+    /// </summary>
+    /// <exception cref="TinoConnectionException">The server could not be reached.</exception>
+    /// <exception cref="TinoAuthenticationException">The server refused the credentials.</exception>
+    public static Task<TinoClient> ConnectAsync(string uri, TinoClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        return ConnectAsync(new Uri(uri), options, cancellationToken);
+    }
+
+    /// <inheritdoc cref="ConnectAsync(string, TinoClientOptions?, CancellationToken)"/>
+    public static Task<TinoClient> ConnectAsync(Uri uri, TinoClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var (endPoint, merged) = FromUri(uri, options ?? TinoClientOptions.Default);
+        return ConnectAsync(endPoint, uri.Host, merged, cancellationToken);
+    }
+
+    /// <summary>Connects to <paramref name="endPoint"/>.</summary>
+    /// <exception cref="TinoConnectionException">The server could not be reached.</exception>
+    /// <exception cref="TinoAuthenticationException">The server refused the credentials.</exception>
+    public static Task<TinoClient> ConnectAsync(EndPoint endPoint, TinoClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        var host = endPoint switch { DnsEndPoint dns => dns.Host, IPEndPoint ip => ip.Address.ToString(), _ => endPoint.ToString() ?? "" };
+        return ConnectAsync(endPoint, host, options ?? TinoClientOptions.Default, cancellationToken);
+    }
+
+    /// <summary>Calls <paramref name="command"/> with MessagePack arguments and decodes the MessagePack reply as <typeparamref name="T"/>.</summary>
+    /// <exception cref="TinoRemoteException">The server replied an error; subclasses name the common kinds.</exception>
+    /// <exception cref="TinoConnectionException">The connection was lost before the reply came.</exception>
+    public ValueTask<T> CallAsync<T>(string command, params ReadOnlySpan<TinoArg> arguments) =>
+        CallAsync<T>(command, CancellationToken.None, arguments);
+
+    /// <inheritdoc cref="CallAsync{T}(string, ReadOnlySpan{TinoArg})"/>
+    /// <param name="command">The command's name.</param>
+    /// <param name="cancellationToken">Ends the wait at once; the reply is still read, and dropped, when it comes.</param>
+    /// <param name="arguments">The arguments, in order.</param>
+    public ValueTask<T> CallAsync<T>(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
+    {
+        var request = StartRequest(command, arguments.Length);
+        try
+        {
+            var value = t_value ??= new ArrayBufferWriter<byte>(256);
+            foreach (var argument in arguments)
+            {
+                value.ResetWrittenCount();
+                var writer = new MessagePackWriter(value);
+                argument.WriteTo(ref writer, _serializer);
+                writer.Flush();
+                RespWriter.WriteBulkString(request, value.WrittenSpan);
+            }
+            Shrink(ref t_value);
+        }
+        catch (Exception error)
+        {
+            return ValueTask.FromException<T>(error);
+        }
+        return Send(request, static (reply, options) => DecodeValue<T>(reply, options), cancellationToken);
+    }
+
+    /// <summary>Calls <paramref name="command"/> with arguments that are already MessagePack and returns the reply's MessagePack bytes.</summary>
+    public ValueTask<ReadOnlyMemory<byte>> CallRawAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default) =>
+        Send(WriteRawRequest(command, arguments), static (reply, _) => RequireBulk(reply).Bytes, cancellationToken);
+
+    /// <summary>
+    /// Sends any RESP command with raw argument bytes (not MessagePack) and returns the reply as it came:
+    /// <c>PING</c>, <c>ECHO</c>, <c>INFO</c>, or a command of a plain Redis server. Error replies still throw.
+    /// </summary>
+    public ValueTask<RespReply> ExecuteAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default) =>
+        Send(WriteRawRequest(command, arguments), static (reply, _) => reply, cancellationToken);
+
+    /// <summary>Closes the connection; calls in flight fail with <see cref="TinoConnectionException"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposing.IsCancellationRequested)
+        {
+            return;
+        }
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        if (_callTimeouts is not null)
+        {
+            await _callTimeouts.DisposeAsync().ConfigureAwait(false);
+        }
+        _connection.Close(new TinoConnectionException("the client was disposed"));
+    }
+
+    private ArrayBufferWriter<byte> StartRequest(string command, int argumentCount)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var request = t_request ??= new ArrayBufferWriter<byte>(256);
+        request.ResetWrittenCount();
+        RespWriter.WriteArrayHeader(request, 1 + argumentCount);
+        RespWriter.WriteBulkString(request, s_commandNames.GetOrAdd(command, static name => Encoding.UTF8.GetBytes(name)));
+        return request;
+    }
+
+    private ArrayBufferWriter<byte> WriteRawRequest(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var request = StartRequest(command, arguments.Count);
+        foreach (var argument in arguments)
+        {
+            RespWriter.WriteBulkString(request, argument.Span);
+        }
+        return request;
+    }
+
+    private ValueTask<T> Send<T>(ArrayBufferWriter<byte> request, Func<RespReply, MessagePackSerializerOptions, T> decode, CancellationToken cancellationToken)
+    {
+        var pending = new PendingReply<T>(decode, _serializer, cancellationToken);
+        _connection.Send(pending, request.WrittenSpan);
+        Shrink(ref t_request);
+        return pending.Task;
+    }
+
+    private static T DecodeValue<T>(RespReply reply, MessagePackSerializerOptions options) =>
+        MessagePackSerializer.Deserialize<T>(RequireBulk(reply).Bytes, options);
+
+    private static RespReply RequireBulk(RespReply reply) =>
+        reply.Kind == RespReplyKind.BulkString
+            ? reply
+            : throw new InvalidDataException($"expected a bulk string holding MessagePack, got {reply}");
+
+    /// <summary>Lets go of a per-thread buffer that one large request grew.</summary>
+    private static void Shrink(ref ArrayBufferWriter<byte>? buffer)
+    {
+        if (buffer is { Capacity: > 1 << 20 })
+        {
+            buffer = null;
+        }
+    }
+
+    private void ExpireCalls() => _connection.ExpireOlderThan(_options.CallTimeout);
+}

@@ -1,0 +1,41 @@
+using System.Net.Security;
+using MessagePack;
+
+namespace Tino.Client;
+
+/// <summary>How a <see cref="TinoClient"/> connects and calls.</summary>
+public sealed record TinoClientOptions
+{
+    /// <summary>The defaults: no credentials, 10 s to connect, 30 s per call, reconnect on.</summary>
+    public static TinoClientOptions Default { get; } = new();
+
+    /// <summary>The user name sent with AUTH, when the server wants one.</summary>
+    public string? UserName { get; init; }
+
+    /// <summary>The password sent with AUTH on every connect and reconnect; none when null.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>How long connecting (TCP, TLS and AUTH) may take.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a call waits for its reply before it fails with <see cref="TimeoutException"/>; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether the connection is wrapped in TLS (a <c>rediss://</c> URI sets it).</summary>
+    public bool UseTls { get; init; }
+
+    /// <summary>TLS settings (certificate checks, client certificates); the target host defaults to the server's name.</summary>
+    public SslClientAuthenticationOptions? Tls { get; init; }
+
+    /// <summary>Whether a lost connection is made again, with backoff, and AUTH sent again.</summary>
+    public bool Reconnect { get; init; } = true;
+
+    /// <summary>The first wait before reconnecting; it doubles up to <see cref="ReconnectMaxDelay"/>.</summary>
+    public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The longest wait between reconnect attempts.</summary>
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>MessagePack options for arguments and results; null uses Tino's resolver.</summary>
+    public MessagePackSerializerOptions? Serializer { get; init; }
+}
