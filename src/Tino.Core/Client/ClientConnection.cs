@@ -95,7 +95,8 @@ internal sealed class ClientConnection
         }
         if (startSending)
         {
-            _ = SendLoopAsync();
+            // Not inline: while the loop waits for a pool thread, other callers' requests join the same write.
+            ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.SendLoopAsync(), this, preferLocal: false);
         }
     }
 
