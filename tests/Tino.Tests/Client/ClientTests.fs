@@ -158,3 +158,19 @@ let connecting =
                 client.DisposeAsync().AsTask().Wait()
         }
     ]
+
+[<Tests>]
+let testHost =
+    testSequenced <| testList "TinoTestHost" [
+        test "serves an app on a free loopback port with a connected client, and stops both when disposed" {
+            let host = TinoTestHost.StartAsync(TestApp.create ()).Result
+            let port = host.EndPoint.Port
+            Expect.equal (await (call<int64> host.Client "add" [ arg 1; arg 2 ])) 3L "called over the wire"
+            let second = host.ConnectAsync().Result
+            Expect.equal (await (call<int> second "counter" [])) 1 "a second connection has its own state"
+            second.DisposeAsync().AsTask().Wait()
+            host.DisposeAsync().AsTask().Wait()
+            Expect.isFalse host.Client.IsConnected "the client is closed"
+            Expect.throws (fun () -> (new Sockets.TcpClient()).Connect(IPAddress.Loopback, port)) "the server is stopped"
+        }
+    ]
