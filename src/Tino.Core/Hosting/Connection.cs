@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,19 @@ internal sealed partial class Connection
     private readonly Stack<CommandContext> _idleContexts = new();
     private readonly bool _overlapCalls;
     private readonly int _maxInFlight;
+    private readonly RespLimits _limitsBeforeAuth;
+    private readonly RespArgumentSkipper _skipper = new();
+    private readonly TimeSpan _requestTimeout;
+    private readonly TimeSpan _idleTimeout;
+    private readonly long _maxQueuedReplyBytes;
+    private CancellationTokenSource _readDeadline = new();
+    private long _requestStartedAt;
+    private volatile bool _stopping;
+    private bool _refusing;
     private bool _closeAfterReplies;
+
+    /// <summary>A stopping server closes a connection once its client has sent nothing for this long.</summary>
+    private static readonly TimeSpan ShutdownQuietPeriod = TimeSpan.FromMilliseconds(100);
 
     public Connection(Socket socket, AppPipeline app, TinoServer server, ILogger logger)
     {
@@ -40,6 +53,11 @@ internal sealed partial class Connection
         _limits = app.App.Options.Limits;
         _maxInFlight = app.App.Options.MaxConcurrentCallsPerConnection;
         _overlapCalls = _maxInFlight > 1;
+        var options = app.App.Options;
+        _limitsBeforeAuth = _limits with { MaxRequestBytes = Math.Min(_limits.MaxRequestBytes, options.MaxRequestBytesBeforeAuth) };
+        _requestTimeout = options.RequestTimeout;
+        _idleTimeout = options.IdleTimeout;
+        _maxQueuedReplyBytes = options.MaxQueuedReplyBytes;
         Context = new ConnectionContext(socket.RemoteEndPoint, _closed.Token);
         _sequentialContext = new CommandContext(Context) { Output = _output, Serializer = app.Serializer };
     }
@@ -48,7 +66,7 @@ internal sealed partial class Connection
 
     public long Id => Context.Id;
 
-    /// <summary>Serves the connection until the client leaves, a frame is refused, or the server stops.</summary>
+    /// <summary>Serves the connection until the client leaves, a frame is refused, a deadline passes, or the server stops.</summary>
     public async Task RunAsync()
     {
         ServerLog.ConnectionOpened(_logger, Id, Context.RemoteEndPoint);
@@ -56,17 +74,25 @@ internal sealed partial class Connection
         {
             while (true)
             {
-                var read = await _input.ReadAsync().ConfigureAwait(false);
-                if (read.IsCanceled)
+                ReadResult read;
+                try
                 {
-                    break; // The server is stopping; every request read before has been answered.
+                    read = await _input.ReadAsync(ArmReadDeadline()).ConfigureAwait(false);
                 }
+                catch (OperationCanceledException) when (_readDeadline.IsCancellationRequested)
+                {
+                    LogDeadline();
+                    break;
+                }
+                // Requests read after the stop began are refused; those read before it still run.
+                _refusing = _stopping;
                 var buffer = read.Buffer;
                 while (ProcessRequests(ref buffer, out var pending))
                 {
                     await pending.ConfigureAwait(false);
                 }
                 await DrainInFlightAsync().ConfigureAwait(false);
+                TrackUnfinishedRequest(buffer);
                 _input.AdvanceTo(buffer.Start, buffer.End);
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
                 if (_closeAfterReplies || read.IsCompleted || flush.IsCompleted)
@@ -89,8 +115,15 @@ internal sealed partial class Connection
         }
     }
 
-    /// <summary>Asks the connection to finish the requests it has read and close.</summary>
-    public void BeginStop() => _input.CancelPendingRead();
+    /// <summary>
+    /// Asks the connection to finish the requests it has read, refuse later ones with SHUTTING_DOWN,
+    /// and close once its client has gone quiet.
+    /// </summary>
+    public void BeginStop()
+    {
+        _stopping = true;
+        _input.CancelPendingRead();
+    }
 
     /// <summary>Closes the connection now, cancelling its calls.</summary>
     public void Abort()
@@ -100,46 +133,159 @@ internal sealed partial class Connection
     }
 
     /// <summary>
-    /// Runs the complete requests at the start of <paramref name="buffer"/>, slicing off each one
-    /// it has answered. Returns true with a task to await when a call cannot finish synchronously;
-    /// the caller awaits it and calls again.
+    /// Runs the complete requests at the start of <paramref name="buffer"/>, slicing off each one it has
+    /// answered. A request is judged from its header first: a refused one is answered at once and its
+    /// arguments are skipped as they arrive, never buffered. Returns true with a task to await when a
+    /// call (or a flush) cannot finish synchronously; the caller awaits it and calls again.
     /// </summary>
     private bool ProcessRequests(ref ReadOnlySequence<byte> buffer, out ValueTask pending)
     {
+        pending = default;
         var reader = new SequenceReader<byte>(buffer);
         while (!_closeAfterReplies)
         {
-            var status = RespRequestParser.TryRead(ref reader, _limits, _arguments, out var header, out var error);
-            if (status == RespStatus.Incomplete)
+            var limits = CurrentLimits;
+            if (_skipper.IsActive)
             {
-                break;
-            }
-            if (status == RespStatus.Error || !header.IsEmpty)
-            {
-                var appCommand = status == RespStatus.Complete ? FindAppCommand(header.Name) : null;
-                if (appCommand is null && _inFlight.Count > 0)
-                {
-                    // Replies leave in request order: finish the calls in flight, then parse this request again.
-                    pending = DrainInFlightAsync();
-                    return true;
-                }
-                if (status == RespStatus.Error)
-                {
-                    RejectFrame(error);
-                    break;
-                }
-                var mustAwait = appCommand is null ? RunBuiltinOrRefuse(header.Name, out pending) : RunCommand(appCommand, out pending);
+                var skipped = _skipper.Skip(ref reader, limits, out var skipError);
                 buffer = buffer.Slice(reader.Position);
-                if (mustAwait)
+                if (skipped == RespStatus.Error)
                 {
-                    return true;
+                    // The request was answered already: a breach in its skipped body closes without a second reply.
+                    ServerLog.ConnectionRejected(_logger, Id, "skipped request", skipError.Message);
+                    _closeAfterReplies = true;
+                }
+                if (skipped != RespStatus.Complete)
+                {
+                    return false;
                 }
                 continue;
             }
+            var status = RespRequestParser.TryReadHeader(ref reader, limits, out var header, out var error);
+            if (status == RespStatus.Incomplete)
+            {
+                return false;
+            }
+            if (status == RespStatus.Complete && header.IsEmpty)
+            {
+                buffer = buffer.Slice(reader.Position);
+                continue;
+            }
+            var command = status == RespStatus.Complete ? FindAppCommand(header.Name) : null;
+            var refused = status == RespStatus.Complete
+                && (_refusing || (command is { RequiresAuth: true } && !Context.IsAuthenticated));
+            if ((command is null || refused) && _inFlight.Count > 0)
+            {
+                // Replies leave in request order: finish the calls in flight, then parse this request again.
+                pending = DrainInFlightAsync();
+                return true;
+            }
+            if (status == RespStatus.Error)
+            {
+                RejectFrame(error);
+                return false;
+            }
+            if (refused)
+            {
+                RespWriter.WriteError(_output, _refusing ? "SHUTTING_DOWN"u8 : "PERMISSION_DENIED"u8, default);
+                _skipper.Start(header);
+                buffer = buffer.Slice(reader.Position);
+                continue;
+            }
+            status = RespRequestParser.TryReadArguments(ref reader, header, limits, _arguments, out error);
+            if (status == RespStatus.Incomplete)
+            {
+                return false; // The header is read again with the rest of the request.
+            }
+            if (status == RespStatus.Error)
+            {
+                if (_inFlight.Count > 0)
+                {
+                    pending = DrainInFlightAsync();
+                    return true;
+                }
+                RejectFrame(error);
+                return false;
+            }
+            var mustAwait = command is null ? RunBuiltinOrRefuse(header.Name, out pending) : RunCommand(command, out pending);
             buffer = buffer.Slice(reader.Position);
+            if (mustAwait)
+            {
+                return true;
+            }
+            if (_output.UnflushedBytes > _maxQueuedReplyBytes)
+            {
+                // A client that does not read: its replies go out before any more of its requests are read.
+                pending = FlushRepliesAsync();
+                return true;
+            }
         }
-        pending = default;
         return false;
+    }
+
+    /// <summary>Before AUTH, an app whose every command needs auth reads no more than a small request.</summary>
+    private RespLimits CurrentLimits =>
+        _app.AllCommandsRequireAuth && !Context.IsAuthenticated ? _limitsBeforeAuth : _limits;
+
+    private async ValueTask FlushRepliesAsync() => await _output.FlushAsync().ConfigureAwait(false);
+
+    /// <summary>Remembers when the first byte of a request still unfinished arrived, for the request deadline.</summary>
+    private void TrackUnfinishedRequest(in ReadOnlySequence<byte> rest)
+    {
+        if (rest.IsEmpty && !_skipper.IsActive)
+        {
+            _requestStartedAt = 0;
+        }
+        else if (_requestStartedAt == 0)
+        {
+            _requestStartedAt = Stopwatch.GetTimestamp();
+        }
+    }
+
+    /// <summary>The deadline of the next read: the quiet period when stopping, the rest of an unfinished request's time, or the idle timeout.</summary>
+    private CancellationToken ArmReadDeadline()
+    {
+        TimeSpan wait;
+        if (_stopping)
+        {
+            wait = ShutdownQuietPeriod;
+        }
+        else if (_requestStartedAt != 0)
+        {
+            wait = _requestTimeout - Stopwatch.GetElapsedTime(_requestStartedAt);
+            wait = wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+        }
+        else if (_idleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            wait = _idleTimeout;
+        }
+        else
+        {
+            return CancellationToken.None;
+        }
+        if (!_readDeadline.TryReset())
+        {
+            _readDeadline.Dispose();
+            _readDeadline = new CancellationTokenSource();
+        }
+        _readDeadline.CancelAfter(wait);
+        return _readDeadline.Token;
+    }
+
+    private void LogDeadline()
+    {
+        if (_stopping)
+        {
+            ServerLog.ConnectionClosed(_logger, Id);
+        }
+        else if (_requestStartedAt != 0)
+        {
+            ServerLog.ConnectionRejected(_logger, Id, "request timeout", $"a request was not finished within {_requestTimeout.TotalSeconds:0.#} s");
+        }
+        else
+        {
+            ServerLog.ConnectionRejected(_logger, Id, "idle timeout", $"no request for {_idleTimeout.TotalSeconds:0.#} s");
+        }
     }
 
     private CompiledCommand? FindAppCommand(in ReadOnlySequence<byte> name) =>

@@ -17,6 +17,7 @@ internal sealed class AppPipeline
         App = app;
         Serializer = serializer;
         Commands = commands;
+        AllCommandsRequireAuth = app.Commands.Length > 0 && app.Commands.All(c => c.RequiresAuth);
     }
 
     public TinoApp App { get; }
@@ -24,6 +25,9 @@ internal sealed class AppPipeline
     public MessagePackSerializerOptions Serializer { get; }
 
     public CommandTable<CompiledCommand> Commands { get; }
+
+    /// <summary>Whether every command needs auth, so that nothing but AUTH is worth reading before it.</summary>
+    public bool AllCommandsRequireAuth { get; }
 
     public static AppPipeline Build(TinoApp app, ILogger? logger = null)
     {

@@ -27,6 +27,24 @@ public sealed record TinoOptions
     /// <summary>The most connections open at once; new ones beyond it are closed at accept.</summary>
     public int MaxConnections { get; init; } = 10_000;
 
+    /// <summary>
+    /// The most bytes one request may hold before its connection has authenticated, when every command
+    /// of the app needs auth; past it the connection is closed with <c>LIMIT_EXCEEDED</c>.
+    /// </summary>
+    public long MaxRequestBytesBeforeAuth { get; init; } = 64 * 1024;
+
+    /// <summary>How long a request may take to arrive once its first byte has (slow senders are closed).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a connection may stay silent between requests; <see cref="Timeout.InfiniteTimeSpan"/> (the default) for ever.</summary>
+    public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// The most reply bytes held for a client that does not read; past it the server writes them out and
+    /// reads no more of that client's requests until the socket takes them.
+    /// </summary>
+    public long MaxQueuedReplyBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>How long a stopping server waits for calls in flight before it closes their connections.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -1,0 +1,173 @@
+module Tino.Tests.Hosting.HardeningTests
+
+open System
+open System.Threading
+open Expecto
+open Tino
+open Tino.Protocol
+open Tino.Tests.Hosting.TestServer
+open Tino.Tests.Hosting.ServerTests
+
+/// An app with one open command and one that needs auth.
+let guardedApp (options: TinoOptions) =
+    TinoApp.Empty
+        .WithOptions(options)
+        .WithAuth(AuthHandler.Create<string>(fun (password: string) -> if password = "pw" then Some "me" |> Option.toObj else None |> Option.toObj))
+        .WithCommand("open_len", Func<byte[], int>(fun b -> b.Length))
+        .WithCommand("secret_len", Func<AuthRequired<string>, byte[], int>(fun _ b -> b.Length))
+
+/// An app whose every command needs auth.
+let lockedApp (options: TinoOptions) =
+    TinoApp.Empty
+        .WithOptions(options)
+        .WithAuth(AuthHandler.Create<string>(fun (password: string) -> if password = "pw" then Some "me" |> Option.toObj else None |> Option.toObj))
+        .WithCommand("secret_len", Func<AuthRequired<string>, byte[], int>(fun _ b -> b.Length))
+
+let binHeader (length: int) = Array.concat [ [| 0xC6uy |]; BitConverter.GetBytes(length) |> Array.rev ]
+
+[<Tests>]
+let authBeforeBody =
+    testSequenced <| testList "TinoServer auth before the body" [
+        test "an auth-only command is refused from its header, its 100 MB argument skipped unbuffered, and the connection stays open" {
+            let size = 100 * 1024 * 1024
+            let limits = RespLimits(MaxArgumentBytes = 200 * 1024 * 1024, MaxRequestBytes = 300L * 1024L * 1024L)
+            withApp (guardedApp (TinoOptions(Limits = limits))) (fun server ->
+                use c = connect server
+                let argument = size + 5
+                c.Send(ascii $"*2\r\n$10\r\nsecret_len\r\n${argument}\r\n")
+                c.Send(binHeader size)
+                Expect.equal (errorText (c.ReadReply())) "PERMISSION_DENIED" "refused before the body arrived"
+                GC.Collect()
+                let before = GC.GetTotalMemory(true)
+                let chunk = Array.zeroCreate<byte> (1024 * 1024)
+                for _ in 1 .. 100 do
+                    c.Send chunk
+                c.Send(ascii "\r\n")
+                Expect.equal (text (c.Call("AUTH", ascii "pw"))) "OK" "the same connection goes on"
+                let grown = GC.GetTotalMemory(true) - before
+                Expect.isLessThan grown (8L * 1024L * 1024L) $"the server held on to {grown} bytes of the skipped argument"
+                Expect.equal (value<int> (c.Call("secret_len", Array.append (binHeader 3) [| 1uy; 2uy; 3uy |]))) 3 "and calls work")
+        }
+        test "a skipped argument over a limit closes the connection without a second reply" {
+            withApp (guardedApp (TinoOptions(Limits = RespLimits(MaxArgumentBytes = 1024)))) (fun server ->
+                use c = connect server
+                c.Send(ascii "*3\r\n$10\r\nsecret_len\r\n$3\r\nabc\r\n$5000\r\n")
+                Expect.equal (errorText (c.ReadReply())) "PERMISSION_DENIED" "refused"
+                Expect.isTrue (c.IsClosedByServer()) "closed"
+                Expect.equal c.Unread 0 "no second reply")
+        }
+        test "before AUTH an app whose every command needs auth reads no request over 64 KiB" {
+            withApp (lockedApp TinoOptions.Default) (fun server ->
+                use c = connect server
+                c.Send(ascii $"*2\r\n$10\r\nsecret_len\r\n${100 * 1024}\r\n")
+                Expect.equal (errorText (c.ReadReply())) "PERMISSION_DENIED" "refused from the header"
+                Expect.isTrue (c.IsClosedByServer()) "then closed by the limit, without a second reply"
+                use other = connect server
+                other.Send(ascii $"*2\r\n$4\r\nAUTH\r\n${100 * 1024}\r\n")
+                Expect.equal (errorText (other.ReadReply())) "LIMIT_EXCEEDED \"bytes per request\"" "an over-long AUTH is refused"
+                Expect.isTrue (other.IsClosedByServer()) "and closed"
+                use authed = connect server
+                Expect.equal (text (authed.Call("AUTH", ascii "pw"))) "OK" "auth"
+                let big = Array.append (binHeader (100 * 1024)) (Array.zeroCreate (100 * 1024))
+                Expect.equal (value<int> (authed.Call("secret_len", big))) (100 * 1024) "after AUTH the normal limits apply")
+        }
+    ]
+
+[<Tests>]
+let slowClients =
+    testSequenced <| testList "TinoServer slow and silent clients" [
+        test "a request not finished within the request timeout closes its connection while others are served" {
+            withApp (guardedApp (TinoOptions(RequestTimeout = TimeSpan.FromMilliseconds 300.0))) (fun server ->
+                use slow = connect server
+                use normal = connect server
+                slow.Send(ascii "*2\r\n$8\r\nopen_len\r\n$10\r\nabc")
+                Expect.equal (value<int> (normal.Call("open_len", Array.append (binHeader 2) [| 1uy; 2uy |]))) 2 "the other connection answers"
+                Expect.isTrue (slow.IsClosedByServer()) "the slow one is closed"
+                Expect.equal slow.Unread 0 "without a reply")
+        }
+        test "hundreds of stalled half-frames do not keep a normal call from being answered" {
+            withApp (guardedApp (TinoOptions(RequestTimeout = TimeSpan.FromSeconds 20.0))) (fun server ->
+                let stalled = [ for _ in 1 .. 300 -> connect server ]
+                for c in stalled do
+                    c.Send(ascii "*2\r\n$8\r\nopen_")
+                use normal = connect server
+                Expect.equal (value<int> (normal.Call("open_len", Array.append (binHeader 1) [| 9uy |]))) 1 "answered"
+                for c in stalled do
+                    (c :> IDisposable).Dispose())
+        }
+        test "a connection silent for the idle timeout is closed, and a busy one is not" {
+            withApp (guardedApp (TinoOptions(IdleTimeout = TimeSpan.FromMilliseconds 300.0))) (fun server ->
+                use idle = connect server
+                use busy = connect server
+                for _ in 1 .. 8 do
+                    Expect.equal (text (busy.Call("PING"))) "PONG" "busy"
+                    Thread.Sleep 100
+                Expect.isTrue (idle.IsClosedByServer()) "idle closed"
+                Expect.equal (text (busy.Call("PING"))) "PONG" "busy still open")
+        }
+        test "replies for a client that does not read are written out before more of its requests are read" {
+            let app =
+                TinoApp.Empty
+                    .WithOptions(TinoOptions(MaxQueuedReplyBytes = 1024L * 1024L))
+                    .WithCommand("blob", Func<int, byte[]>(fun n -> Array.zeroCreate n))
+            withApp app (fun server ->
+                use c = connect server
+                let requests = Array.concat [ for _ in 1 .. 200 -> request "blob" [ mp (1024 * 1024) ] ]
+                GC.Collect()
+                let before = GC.GetTotalMemory(true)
+                c.Send requests
+                Thread.Sleep 1000
+                let held = GC.GetTotalMemory(true) - before
+                Expect.isLessThan held (64L * 1024L * 1024L) $"the server held {held} bytes of replies for a client that does not read"
+                for i in 1 .. 200 do
+                    Expect.equal (value<byte[]> (c.ReadReply())).Length (1024 * 1024) $"reply {i} arrives once the client reads")
+        }
+    ]
+
+[<Tests>]
+let shutdown =
+    testSequenced <| testList "TinoServer graceful shutdown" [
+        test "requests that arrive after the stop began get SHUTTING_DOWN, then the connection closes" {
+            let server = (startServer (guardedApp TinoOptions.Default)).Result
+            use c = connect server
+            Expect.equal (text (c.Call("PING"))) "PONG" "before"
+            let stopping = server.StopAsync()
+            Thread.Sleep 30
+            Expect.equal (errorText (c.Call("open_len", Array.append (binHeader 1) [| 1uy |]))) "SHUTTING_DOWN" "refused"
+            Expect.equal (errorText (c.Call("PING"))) "SHUTTING_DOWN" "every request"
+            Expect.isTrue (c.IsClosedByServer()) "closed once quiet"
+            stopping.Wait()
+        }
+        test "under pipelined load every request sent gets a reply or SHUTTING_DOWN" {
+            let server = (startServer (TestApp.create ())).Result
+            let clients = [ for _ in 1 .. 10 -> connect server ]
+            let sent = Array.zeroCreate<int> clients.Length
+            let answered = Array.zeroCreate<int> clients.Length
+            let refused = Array.zeroCreate<int> clients.Length
+            let work =
+                clients
+                |> List.mapi (fun i c ->
+                    Threading.Tasks.Task.Run(fun () ->
+                        let mutable going = true
+                        while going do
+                            c.Send(Array.concat [ for _ in 1 .. 20 -> request "add" [ mp 1; mp 2 ] ])
+                            sent[i] <- sent[i] + 20
+                            for _ in 1 .. 20 do
+                                let reply = c.ReadReply()
+                                if reply.Kind = RespReplyKind.Error then
+                                    Expect.equal (text reply) "SHUTTING_DOWN" "refusal"
+                                    refused[i] <- refused[i] + 1
+                                    going <- false
+                                else
+                                    answered[i] <- answered[i] + 1))
+                |> Array.ofList
+            Thread.Sleep 200
+            server.StopAsync().Wait()
+            Threading.Tasks.Task.WaitAll(work, 10000) |> ignore
+            for i in 0 .. clients.Length - 1 do
+                Expect.equal (answered[i] + refused[i]) sent[i] $"client {i}: every request sent was answered or refused"
+                Expect.isGreaterThan refused[i] 0 $"client {i} was told the server is shutting down"
+            for c in clients do
+                (c :> IDisposable).Dispose()
+        }
+    ]
