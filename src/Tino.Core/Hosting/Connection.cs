@@ -21,7 +21,8 @@ internal sealed partial class Connection
     private readonly ILogger _logger;
     private readonly RespLimits _limits;
     private readonly RespArguments _arguments = new();
-    private readonly CancellationTokenSource _closed = new();
+    private readonly CancellationTokenSource _closed;
+    private readonly bool _expectsPlaintext;
     private readonly CommandContext _sequentialContext;
     private readonly Queue<(CommandContext Context, ValueTask Reply)> _inFlight = new();
     private readonly Stack<CommandContext> _idleContexts = new();
@@ -38,13 +39,16 @@ internal sealed partial class Connection
     private bool _refusing;
     private bool _closeAfterReplies;
 
+    /// <summary>The first byte of a TLS ClientHello, which no RESP request starts with.</summary>
+    private const byte TlsHandshakeRecord = 0x16;
+
     /// <summary>A stopping server closes a connection once its client has sent nothing for this long.</summary>
     private static readonly TimeSpan ShutdownQuietPeriod = TimeSpan.FromMilliseconds(100);
 
-    public Connection(Socket socket, AppPipeline app, TinoServer server, ILogger logger)
+    public Connection(Socket socket, Stream stream, ConnectionContext context, CancellationTokenSource closed, AppPipeline app, TinoServer server, ILogger logger)
     {
         _socket = socket;
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        _expectsPlaintext = stream is NetworkStream;
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
         _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: false));
         _app = app;
@@ -58,7 +62,8 @@ internal sealed partial class Connection
         _requestTimeout = options.RequestTimeout;
         _idleTimeout = options.IdleTimeout;
         _maxQueuedReplyBytes = options.MaxQueuedReplyBytes;
-        Context = new ConnectionContext(socket.RemoteEndPoint, _closed.Token);
+        Context = context;
+        _closed = closed;
         _sequentialContext = new CommandContext(Context) { Output = _output, Serializer = app.Serializer };
     }
 
@@ -87,6 +92,11 @@ internal sealed partial class Connection
                 // Requests read after the stop began are refused; those read before it still run.
                 _refusing = _stopping;
                 var buffer = read.Buffer;
+                if (_expectsPlaintext && _requestStartedAt == 0 && buffer.FirstSpan is [TlsHandshakeRecord, ..])
+                {
+                    ServerLog.ConnectionRejected(_logger, Id, "TLS on a plain port", "the client began a TLS handshake; this port serves plain TCP");
+                    break;
+                }
                 while (ProcessRequests(ref buffer, out var pending))
                 {
                     await pending.ConfigureAwait(false);

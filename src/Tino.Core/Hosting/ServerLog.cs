@@ -32,6 +32,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Connection {ConnectionId} failed unexpectedly")]
     public static partial void ConnectionCrashed(ILogger logger, long connectionId, Exception exception);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "TLS handshake with {RemoteEndPoint} failed, connection closed: {Reason}")]
+    public static partial void TlsHandshakeFailed(ILogger logger, EndPoint? remoteEndPoint, string reason);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "AUTH failed on connection {ConnectionId}; closing it")]
     public static partial void AuthFailed(ILogger logger, long connectionId);
 }

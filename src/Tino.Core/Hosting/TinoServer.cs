@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
@@ -20,7 +22,7 @@ public sealed class TinoServer : IAsyncDisposable
 {
     private readonly AppPipeline _app;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<long, (Connection Connection, Task Running)> _connections = new();
+    private readonly ConcurrentDictionary<long, ServedConnection> _connections = new();
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly Stopwatch _uptime = new();
     private Socket? _listener;
@@ -92,9 +94,9 @@ public sealed class TinoServer : IAsyncDisposable
 
         ServerLog.Stopping(_logger, _connections.Count);
         var open = _connections.Values.ToArray();
-        foreach (var (connection, _) in open)
+        foreach (var served in open)
         {
-            connection.BeginStop();
+            served.Connection?.BeginStop();
         }
         var drained = Task.WhenAll(open.Select(c => c.Running));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -106,9 +108,9 @@ public sealed class TinoServer : IAsyncDisposable
         catch (OperationCanceledException)
         {
             ServerLog.ShutdownTimedOut(_logger, _connections.Count);
-            foreach (var (connection, _) in _connections.Values)
+            foreach (var served in _connections.Values)
             {
-                connection.Abort();
+                served.Connection?.Abort();
             }
             await drained.ConfigureAwait(false);
         }
@@ -142,6 +144,7 @@ public sealed class TinoServer : IAsyncDisposable
 
     private async Task AcceptLoopAsync(Socket listener)
     {
+        long acceptId = 0;
         while (true)
         {
             Socket socket;
@@ -164,25 +167,72 @@ public sealed class TinoServer : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
-            var connection = new Connection(socket, _app, this, _logger);
-            var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _connections[connection.Id] = (connection, running.Task);
-            _ = ServeAsync(connection, running);
+            var served = new ServedConnection();
+            _connections[++acceptId] = served;
+            served.Running = ServeAsync(acceptId, socket, served);
         }
     }
 
-    private async Task ServeAsync(Connection connection, TaskCompletionSource running)
+    /// <summary>Wraps the socket in TLS when the app asks for it, then serves the connection until it ends.</summary>
+    private async Task ServeAsync(long acceptId, Socket socket, ServedConnection served)
     {
         await Task.Yield(); // Off the accept loop.
         try
         {
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            if (_app.App.Options.Tls is { } tls)
+            {
+                stream = await AuthenticateAsync(stream, socket, tls).ConfigureAwait(false);
+                if (stream is NetworkStream)
+                {
+                    return;
+                }
+            }
+            var closed = new CancellationTokenSource();
+            var connection = new Connection(socket, stream, new ConnectionContext(socket.RemoteEndPoint, closed.Token), closed, _app, this, _logger);
+            served.Connection = connection;
+            if (Volatile.Read(ref _state) == 2)
+            {
+                connection.BeginStop(); // The stop began during the handshake.
+            }
             await connection.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            ServerLog.ConnectionCrashed(_logger, acceptId, error);
+            socket.Dispose();
         }
         finally
         {
-            _connections.TryRemove(connection.Id, out _);
-            running.SetResult();
+            _connections.TryRemove(acceptId, out _);
         }
+    }
+
+    /// <summary>The TLS handshake; on failure (a plaintext client, a timeout, a refused certificate) it logs, closes and gives back the plain stream.</summary>
+    private async Task<Stream> AuthenticateAsync(Stream plain, Socket socket, TinoTlsOptions tls)
+    {
+        var secure = new SslStream(plain, leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopAccepting.Token);
+        timeout.CancelAfter(tls.HandshakeTimeout);
+        try
+        {
+            await secure.AuthenticateAsServerAsync(tls.ToServerOptions(), timeout.Token).ConfigureAwait(false);
+            return secure;
+        }
+        catch (Exception error) when (error is AuthenticationException or IOException or OperationCanceledException or SocketException)
+        {
+            ServerLog.TlsHandshakeFailed(_logger, socket.RemoteEndPoint, error.Message);
+            await secure.DisposeAsync().ConfigureAwait(false);
+            return plain;
+        }
+    }
+
+    /// <summary>A connection from accept to close: its task, and the connection once its transport is ready.</summary>
+    private sealed class ServedConnection
+    {
+        public Connection? Connection { get; set; }
+
+        public Task Running { get; set; } = Task.CompletedTask;
     }
 
     internal byte[] Info(string section)

@@ -48,6 +48,9 @@ public sealed record TinoOptions
     /// <summary>How long a stopping server waits for calls in flight before it closes their connections.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>TLS for every connection; null serves plain TCP.</summary>
+    public Hosting.TinoTlsOptions? Tls { get; init; }
+
     /// <summary>MessagePack options for arguments and results; null uses Tino's resolver with <see cref="MaxNestingDepth"/>.</summary>
     public MessagePackSerializerOptions? SerializerOptions { get; init; }
 }
