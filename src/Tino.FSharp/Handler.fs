@@ -56,15 +56,46 @@ module internal Handlers =
     let private isGenerated (name: string) =
         String.IsNullOrEmpty name || name.Contains '@' || name.StartsWith "_arg" || name.StartsWith "unitVar" || name = "tupledArg"
 
-    /// The parameters of the compiled closure's widest `Invoke`, which carry the lambda's or method's parameter names
-    /// (the first five of them: F# closures take at most five arguments at once).
-    let private invokeParameters (handler: obj) : ParameterInfo[] =
-        handler.GetType().GetMethods(BindingFlags.Public ||| BindingFlags.Instance)
-        |> Array.filter (fun m -> m.Name = "Invoke" && (nonNull m.DeclaringType).Assembly <> typeof<FSharpFunc<int, int>>.Assembly)
-        |> Array.map _.GetParameters()
-        |> Array.sortByDescending _.Length
+    /// The widest `Invoke` a closure type declares: its parameters carry the lambda's or method's parameter names.
+    let private widestInvoke (closureType: Type) : MethodInfo option =
+        closureType.GetMethods(BindingFlags.Public ||| BindingFlags.Instance)
+        |> Array.filter (fun m -> m.Name = "Invoke" && m.DeclaringType = closureType)
+        |> Array.sortByDescending (fun m -> m.GetParameters().Length)
         |> Array.tryHead
-        |> Option.defaultValue [||]
+
+    /// The closure type an `Invoke` returns when F# splits a function of more than five parameters: found as the
+    /// `newobj` of a function type in its body (a heuristic; build time only, and any doubt gives nothing).
+    let private nextClosure (invoke: MethodInfo) : Type option =
+        try
+            let body = (nonNull (invoke.GetMethodBody())).GetILAsByteArray() |> nonNull
+            seq { 0 .. body.Length - 5 }
+            |> Seq.filter (fun i -> body[i] = 0x73uy) // newobj <token>
+            |> Seq.tryPick (fun i ->
+                try
+                    match invoke.Module.ResolveMethod(BitConverter.ToInt32(body, i + 1)) with
+                    | :? ConstructorInfo as constructor when
+                        FSharpType.IsFunction(nonNull constructor.DeclaringType) && constructor.DeclaringType <> invoke.DeclaringType ->
+                        Some(nonNull constructor.DeclaringType)
+                    | _ -> None
+                with _ ->
+                    None)
+        with _ ->
+            None
+
+    /// The parameters behind a function value, as its compiled closures declare them: the widest `Invoke` of the
+    /// value's class, then, past five, those of the closure that `Invoke` makes.
+    let private invokeParameters (handler: obj) (arity: int) : ParameterInfo[] =
+        let rec collect (closureType: Type) (wanted: int) =
+            match widestInvoke closureType with
+            | None -> []
+            | Some invoke ->
+                let parameters = List.ofArray (invoke.GetParameters())
+                if parameters.Length >= wanted || parameters.IsEmpty then parameters
+                else
+                    match nextClosure invoke with
+                    | Some next -> parameters @ collect next (wanted - parameters.Length)
+                    | None -> parameters
+        collect (handler.GetType()) arity |> Array.ofList
 
     let private acceptsNil (t: Type) (parameter: ParameterInfo option) =
         let nullAsValue =
@@ -95,7 +126,7 @@ module internal Handlers =
             apply (Expression.Call(invokeFast.MakeGenericMethod generics, target :: now)) later
 
     let private adapter name (generics: Type[]) =
-        (nonNull (typeof<ResultAdapters>.GetMethod(name, BindingFlags.Public ||| BindingFlags.Static))).MakeGenericMethod generics
+        (nonNull (typeof<ResultAdapters>.GetMethod(name, BindingFlags.Public ||| BindingFlags.NonPublic ||| BindingFlags.Static))).MakeGenericMethod generics
 
     /// Adapts the function's result to one the pipeline serves; may need the call's cancellation token.
     let rec private adapt (call: Expression) (cancellation: Lazy<Expression>) : Expression =
@@ -123,7 +154,7 @@ module internal Handlers =
             Error $"the handler must be a function, not a {handlerType.Name}."
         else
             let parameterTypes, _ = curried handlerType
-            let described = invokeParameters handler
+            let described = invokeParameters handler parameterTypes.Length
             let nameAt i =
                 if i < described.Length && not (isGenerated (string described[i].Name)) then string described[i].Name
                 else $"arg{i}"
