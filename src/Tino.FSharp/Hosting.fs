@@ -34,8 +34,8 @@ module Tino =
         let onSignal (context: PosixSignalContext) =
             context.Cancel <- true
             stop.Cancel()
-        use _ = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal)
-        use _ = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal)
+        use sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, onSignal)
+        use sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal)
         let server = new TinoServer(app, loggerFactory)
         try
             server.StartAsync(IPEndPoint(IPAddress.Parse host, port)).GetAwaiter().GetResult()
