@@ -43,7 +43,7 @@ module TinoSpec =
 
     /// A copy of `options` with one property changed: F# cannot write `with` for a C# record, so this goes through
     /// the record's own clone method, once per operation when the app is declared.
-    let withOption (property: string) (value: objnull) (options: TinoOptions) : TinoOptions =
+    let internal withOption (property: string) (value: objnull) (options: TinoOptions) : TinoOptions =
         let clone = nonNull (typeof<TinoOptions>.GetMethod("<Clone>$")) |> _.Invoke(options, [||]) |> nonNull |> unbox<TinoOptions>
         (nonNull (typeof<TinoOptions>.GetProperty property)).SetValue(clone, value)
         clone
