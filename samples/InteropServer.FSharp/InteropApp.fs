@@ -1,0 +1,75 @@
+/// The interop command surface (shared/INTEROP.md) built with `tino { }`: every command but `range` and `notify`,
+/// which come with streams and events.
+module Tino.Samples.InteropServer.InteropApp
+
+open System
+open System.Collections.Concurrent
+open System.Globalization
+open System.Threading
+open System.Threading.Tasks
+open Tino
+open Tino.FSharp
+
+type NoteInput = { text: string; completed: bool }
+
+type Note = { id: int; text: string; completed: bool }
+
+/// On the wire as `[0, {"radius": r}]` or `[1, {"width": w, "height": h}]`.
+type Shape =
+    | Circle of radius: float
+    | Rect of width: float * height: float
+
+let passwords = Map [ "tinaspassword", "tina"; "bobspassword", "bob" ]
+
+/// Invariant culture, shortest form that round-trips.
+let private number (value: float) = value.ToString("R", CultureInfo.InvariantCulture)
+
+let shapeName (s: Shape) =
+    match s with
+    | Circle radius -> $"circle {number radius}"
+    | Rect(width, height) -> $"rect {number width} {number height}"
+
+/// A fresh app: each call gets its own note store, whose ids start at 1.
+let create () : TinoApp =
+    let notes = ConcurrentDictionary<int, Note>()
+    let lastId = ref 0
+
+    let createNote (note: NoteInput) =
+        let created = { id = Interlocked.Increment &lastId.contents; text = note.text; completed = note.completed }
+        notes[created.id] <- created
+        created
+
+    let getNote (id: int) =
+        match notes.TryGetValue id with
+        | true, note -> Some note
+        | _ -> None
+
+    let counter (calls: ConnState<int>) =
+        calls.Value <- calls.Value + 1
+        calls.Value
+
+    let sleep (ms: int) (cancellation: CancellationToken) =
+        task {
+            do! Task.Delay(ms, cancellation)
+            return ms
+        }
+
+    tino {
+        auth (fun password -> passwords |> Map.tryFind password)
+        state (fun () -> 0)
+        command "add" (fun (a: int) (b: int) -> int64 a + int64 b)
+        command "echo_value" (fun (v: obj) -> v)
+        command "concat" (fun (parts: string list) -> String.Concat parts)
+        command "create_note" createNote
+        command "read_notes" (fun () -> notes.Values |> Seq.sortBy _.id |> List.ofSeq)
+        command "get_note" getNote
+        command "whoami" (fun (auth: AuthRequired<string>) -> auth.Value)
+        command "maybe_whoami" (fun (auth: Auth<string>) -> if auth.HasValue then Some auth.Value else None)
+        command "counter" counter
+        command "fail" (fun (code: string) (message: string) -> raise (TinoException(code, message)): unit)
+        command "crash" (fun () -> failwith "the secret cause": unit)
+        command "sleep" sleep
+        command "blob" (fun (n: int) -> Array.init n (fun i -> byte (i % 251)))
+        command "blob_len" (fun (b: byte[]) -> b.Length)
+        command "shape_name" shapeName
+    }

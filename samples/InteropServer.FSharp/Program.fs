@@ -1,0 +1,19 @@
+// The F# interop server (shared/INTEROP.md).
+// Run: dotnet run -c Release --project samples/InteropServer.FSharp -- --host 127.0.0.1 --port 7534
+module Tino.Samples.InteropServer.Program
+
+open Microsoft.Extensions.Logging
+open Tino.FSharp
+
+let private argument (argv: string[]) name fallback =
+    match Array.tryFindIndex ((=) name) argv with
+    | Some i when i + 1 < argv.Length -> argv[i + 1]
+    | _ -> fallback
+
+[<EntryPoint>]
+let main argv =
+    let host = argument argv "--host" "127.0.0.1"
+    let port = int (argument argv "--port" "7534")
+    use logging = LoggerFactory.Create(fun builder -> builder.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning) |> ignore)
+    InteropApp.create () |> Tino.runWith logging host port
+    0

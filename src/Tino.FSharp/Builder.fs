@@ -1,0 +1,131 @@
+namespace Tino.FSharp
+
+open System
+open System.Threading
+open System.Threading.Tasks
+open Tino
+open Tino.Protocol
+
+/// <summary>
+/// The <c>tino { }</c> computation expression: a Tino server as one declarative expression of plain functions.
+/// <c>Yield</c> gives the defaults, each operation returns a new <see cref="T:Tino.FSharp.TinoSpec"/>, and
+/// <c>Run</c> checks it and builds the <see cref="T:Tino.TinoApp"/> that Tino.Core serves.
+/// </summary>
+/// <example><code>
+/// let add (a: int) (b: int) = a + b
+/// let app = tino {
+///     auth (fun password -> if password = "secret" then Some "tina" else None)
+///     command "add" add
+/// }
+/// </code></example>
+type TinoBuilder() =
+
+    let appendCommand spec name described = { spec with Commands = spec.Commands @ [ name, described ] }
+
+    let option property (value: objnull) spec = { spec with Options = TinoSpec.withOption property value spec.Options }
+
+    static member internal AuthValue(accepted: 'T option) : objnull =
+        match accepted with
+        | Some value -> box value
+        | None -> null
+
+    /// Nothing declared yet.
+    member _.Yield(_: unit) = TinoSpec.empty
+
+    /// Checks what was declared and builds the app; a mistake raises `TinoBuildException` naming the command.
+    member _.Run(spec: TinoSpec) : TinoApp = TinoSpec.build spec
+
+    /// <summary>
+    /// Adds the command <c>name</c> running <c>handler</c>, a curried F# function of any arity (or a .NET delegate).
+    /// Each curried parameter is one wire argument, by position; a tupled parameter is one argument (an array);
+    /// <c>unit</c> is none; <c>AuthRequired&lt;'T&gt;</c>, <c>Auth&lt;'T&gt;</c>, <c>ConnState&lt;'T&gt;</c> and
+    /// <c>CancellationToken</c> are filled by the server. The result may be a value, <c>unit</c>, <c>Async</c>,
+    /// <c>Task</c>, <c>ValueTask</c> or <c>Result</c> (an <c>Error</c> replies an error).
+    /// </summary>
+    [<CustomOperation("command")>]
+    member _.Command(spec: TinoSpec, name: string, handler: 'F) =
+        match box handler with
+        | null -> appendCommand spec name (Error "the handler is null.")
+        | handler -> appendCommand spec name (Handlers.create name typeof<'F> handler)
+
+    /// Authenticates `AUTH` passwords: `Some value` accepts, becoming the connection's auth value; `None` refuses.
+    [<CustomOperation("auth")>]
+    member _.Auth(spec: TinoSpec, authenticate: string -> 'T option) =
+        let check (credentials: AuthCredentials) (_: CancellationToken) =
+            ValueTask<objnull>(TinoBuilder.AuthValue(authenticate credentials.PasswordText))
+        { spec with Auth = spec.Auth @ [ AuthHandler(typeof<'T>, Func<_, _, _> check) ] }
+
+    /// Authenticates `AUTH [username] password` asynchronously, with the whole credentials.
+    [<CustomOperation("auth_async")>]
+    member _.AuthAsync(spec: TinoSpec, authenticate: AuthCredentials -> Async<'T option>) =
+        let check (credentials: AuthCredentials) (cancellation: CancellationToken) =
+            let accepted =
+                task {
+                    let! value = Async.StartImmediateAsTask(authenticate credentials, cancellation)
+                    return TinoBuilder.AuthValue value
+                }
+            ValueTask<objnull>(accepted)
+        { spec with Auth = spec.Auth @ [ AuthHandler(typeof<'T>, Func<_, _, _> check) ] }
+
+    /// Gives each connection its own state, made by `create`; handlers take it as `ConnState<'T>`.
+    [<CustomOperation("state")>]
+    member _.State(spec: TinoSpec, create: unit -> 'T) =
+        { spec with State = spec.State @ [ ConnectionStateFactory.Create<'T>(Func<'T> create) ] }
+
+    /// Runs `hook` before the server accepts its first connection (hooks run in the order declared).
+    [<CustomOperation("on_startup")>]
+    member _.OnStartup(spec: TinoSpec, hook: unit -> Task) =
+        { spec with OnStartup = spec.OnStartup @ [ Func<CancellationToken, Task>(fun _ -> hook ()) ] }
+
+    /// Runs `hook` after the server has drained its connections.
+    [<CustomOperation("on_shutdown")>]
+    member _.OnShutdown(spec: TinoSpec, hook: unit -> Task) =
+        { spec with OnShutdown = spec.OnShutdown @ [ Func<CancellationToken, Task>(fun _ -> hook ()) ] }
+
+    /// <summary>
+    /// Wraps every command in a middleware: a function of the rest of the pipeline (<c>next</c>) and the call's
+    /// context. It runs after the auth check and argument decoding. (F# keeps the word <c>use</c> for bindings.)
+    /// </summary>
+    /// <example><code>use_middleware (fun next context -> printfn "%s" context.Command.Name; next context)</code></example>
+    [<CustomOperation("use_middleware")>]
+    member _.UseMiddleware(spec: TinoSpec, middleware: (CommandContext -> ValueTask) -> CommandContext -> ValueTask) =
+        let wrap (next: CommandDelegate) =
+            let run = middleware next.Invoke
+            CommandDelegate(fun context -> run context)
+        { spec with Middleware = spec.Middleware @ [ CommandMiddleware wrap ] }
+
+    /// Replaces every option at once.
+    [<CustomOperation("options")>]
+    member _.Options(spec: TinoSpec, options: TinoOptions) = { spec with Options = options }
+
+    /// How deep MessagePack values may nest (default 64).
+    [<CustomOperation("max_nesting_depth")>]
+    member _.MaxNestingDepth(spec: TinoSpec, depth: int) = option (nameof TinoOptions.Default.MaxNestingDepth) depth spec
+
+    /// How many calls of one connection may run at once (default 1: one after another).
+    [<CustomOperation("max_concurrent_calls")>]
+    member _.MaxConcurrentCalls(spec: TinoSpec, calls: int) =
+        option (nameof TinoOptions.Default.MaxConcurrentCallsPerConnection) calls spec
+
+    /// The most connections open at once (default 10,000).
+    [<CustomOperation("max_connections")>]
+    member _.MaxConnections(spec: TinoSpec, connections: int) = option (nameof TinoOptions.Default.MaxConnections) connections spec
+
+    /// Whether `UNEXPECTED_ERROR` carries the exception's message (default false: only an id, logged with it).
+    [<CustomOperation("expose_exception_messages")>]
+    member _.ExposeExceptionMessages(spec: TinoSpec, expose: bool) =
+        option (nameof TinoOptions.Default.ExposeExceptionMessages) expose spec
+
+    /// How long a stopping server waits for calls in flight (default 30 s).
+    [<CustomOperation("shutdown_timeout")>]
+    member _.ShutdownTimeout(spec: TinoSpec, timeout: TimeSpan) = option (nameof TinoOptions.Default.ShutdownTimeout) timeout spec
+
+    /// Limits on request frames (PROTOCOL.md section 8).
+    [<CustomOperation("limits")>]
+    member _.Limits(spec: TinoSpec, limits: RespLimits) = option (nameof TinoOptions.Default.Limits) limits spec
+
+/// The `tino { }` expression.
+[<AutoOpen>]
+module TinoBuilderInstance =
+    /// Builds a Tino app from commands, auth, state, hooks, middleware and options.
+    let tino = TinoBuilder()

@@ -1,2 +1,0 @@
-/// The F# front of Tino: the `tino { }` computation expression arrives with its own issue.
-namespace Tino.FSharp

@@ -1,0 +1,81 @@
+namespace Tino.FSharp
+
+open System
+open System.Collections.Immutable
+open System.Threading
+open System.Threading.Tasks
+open Tino
+
+/// <summary>
+/// What a <c>tino { }</c> expression has declared so far. Immutable: each operation returns a new one, and the
+/// builder's <c>Run</c> checks it and builds the <see cref="T:Tino.TinoApp"/>.
+/// </summary>
+[<NoComparison; NoEquality>]
+type TinoSpec =
+    { /// The commands, in the order declared: each described, or the reason it cannot be.
+      Commands: (string * Result<CommandHandler, string>) list
+      /// Every auth function declared (more than one is a mistake reported by `Run`).
+      Auth: AuthHandler list
+      /// Every state factory declared (more than one is a mistake reported by `Run`).
+      State: ConnectionStateFactory list
+      /// Start-up hooks, in order.
+      OnStartup: Func<CancellationToken, Task> list
+      /// Shut-down hooks, in order.
+      OnShutdown: Func<CancellationToken, Task> list
+      /// Middleware, outermost first.
+      Middleware: CommandMiddleware list
+      /// Wire options and limits.
+      Options: TinoOptions }
+
+/// Functions over `TinoSpec`.
+[<RequireQualifiedAccess>]
+module TinoSpec =
+
+    /// Nothing declared: no commands, default options.
+    let empty =
+        { Commands = []
+          Auth = []
+          State = []
+          OnStartup = []
+          OnShutdown = []
+          Middleware = []
+          Options = TinoOptions.Default }
+
+    /// A copy of `options` with one property changed: F# cannot write `with` for a C# record, so this goes through
+    /// the record's own clone method, once per operation when the app is declared.
+    let internal withOption (property: string) (value: objnull) (options: TinoOptions) : TinoOptions =
+        let clone = nonNull (typeof<TinoOptions>.GetMethod("<Clone>$")) |> _.Invoke(options, [||]) |> nonNull |> unbox<TinoOptions>
+        (nonNull (typeof<TinoOptions>.GetProperty property)).SetValue(clone, value)
+        clone
+
+    let private refuse (command: string | null) (message: string) = raise (TinoBuildException(command, message))
+
+    /// <summary>Checks `spec` and builds the app, with F# types on the wire unless the options name a serializer.</summary>
+    /// <exception cref="T:Tino.TinoBuildException">A mistake, naming the command at fault.</exception>
+    let build (spec: TinoSpec) : TinoApp =
+        if spec.Auth.Length > 1 then refuse null "auth is declared more than once."
+        if spec.State.Length > 1 then refuse null "state is declared more than once."
+        let commands =
+            spec.Commands
+            |> List.map (fun (name, described) ->
+                match described with
+                | Ok handler -> handler
+                | Error reason -> refuse name reason)
+        let options =
+            match spec.Options.SerializerOptions with
+            | null when spec.Options.MaxNestingDepth >= 1 && spec.Options.MaxNestingDepth <= Tino.Serialization.TinoMessagePack.MaxSupportedDepth ->
+                let serializer = Tino.FSharp.Serialization.FSharpMessagePack.createOptions spec.Options.MaxNestingDepth
+                withOption (nameof spec.Options.SerializerOptions) serializer spec.Options
+            | _ -> spec.Options
+        let app =
+            TinoApp(
+                Commands = ImmutableArray.CreateRange commands,
+                Auth = (List.tryHead spec.Auth |> Option.toObj),
+                State = (List.tryHead spec.State |> Option.toObj),
+                OnStartup = ImmutableArray.CreateRange spec.OnStartup,
+                OnShutdown = ImmutableArray.CreateRange spec.OnShutdown,
+                Middleware = ImmutableArray.CreateRange spec.Middleware,
+                Options = options
+            )
+        app.Validate()
+        app
