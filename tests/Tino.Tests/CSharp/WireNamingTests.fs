@@ -1,0 +1,53 @@
+/// WireNaming: a naming policy for the object formatter's map keys.
+module Tino.Tests.CSharp.WireNamingTests
+
+open System.Runtime.Serialization
+open Expecto
+open MessagePack
+open Tino.Serialization
+
+[<WireNaming(WireNaming.SnakeCase)>]
+type SnakeNote =
+    { Id: int
+      CreatedAt: int
+      [<DataMember(Name = "Body")>] Text: string }
+
+[<WireNaming(WireNaming.CamelCase)>]
+type CamelNote = { Id: int; CreatedAt: int }
+
+[<WireNaming(WireNaming.SnakeCase)>]
+type Base() =
+    member val BaseValue = 0 with get, set
+
+type Derived() =
+    inherit Base()
+    member val DerivedValue = 0 with get, set
+
+let private json (bytes: byte[]) = MessagePackSerializer.ConvertToJson(bytes)
+
+let private encode (value: 'T) = MessagePackSerializer.Serialize<'T>(value, TinoMessagePack.DefaultOptions)
+
+let private decode<'T> (bytes: byte[]) = MessagePackSerializer.Deserialize<'T>(bytes, TinoMessagePack.DefaultOptions)
+
+[<Tests>]
+let tests =
+    testList "WireNaming" [
+        test "snake case renames members that no attribute renames" {
+            let bytes = encode { SnakeNote.Id = 1; CreatedAt = 2; Text = "x" }
+            Expect.equal (json bytes) """{"id":1,"created_at":2,"Body":"x"}""" "keys"
+            Expect.equal (decode<SnakeNote> bytes) { Id = 1; CreatedAt = 2; Text = "x" } "round trip"
+        }
+        test "camel case lowers the first word" {
+            Expect.equal (json (encode { CamelNote.Id = 1; CreatedAt = 2 })) """{"id":1,"createdAt":2}""" "keys"
+        }
+        test "a derived type inherits its base type's policy" {
+            Expect.equal (json (encode (Derived(BaseValue = 1, DerivedValue = 2)))) """{"base_value":1,"derived_value":2}""" "keys"
+        }
+        test "a missing renamed field is located by its wire name" {
+            let bytes = MessagePackSerializer.Serialize(dict [ "id", 1 ])
+            let error = Expect.throwsC (fun () -> decode<CamelNote> bytes |> ignore) id
+            match error.InnerException with
+            | :? TinoValidationException as e -> Expect.sequenceEqual e.Path [ box "createdAt" ] "the location names the wire key"
+            | other -> failtestf "expected a validation error, got %O" other
+        }
+    ]
