@@ -5,6 +5,7 @@ open System.Runtime.Serialization
 open Expecto
 open MessagePack
 open Tino.Serialization
+open Tino.CSharp.TestKit
 
 [<WireNaming(WireNaming.SnakeCase)>]
 type SnakeNote =
@@ -42,6 +43,16 @@ let tests =
         }
         test "a derived type inherits its base type's policy" {
             Expect.equal (json (encode (Derived(BaseValue = 1, DerivedValue = 2)))) """{"base_value":1,"derived_value":2}""" "keys"
+        }
+        test "C# positional records: the assembly's policy, a type's own policy, and members renamed one by one" {
+            let roundTrip (value: 'T) (expected: string) =
+                let bytes = Records.Encode value
+                Expect.equal (json bytes) expected $"keys of {typeof<'T>.Name}"
+                Expect.equal (Records.Decode<'T> bytes) value $"{typeof<'T>.Name} round trip"
+            roundTrip (Person("Tina", 7)) """{"firstName":"Tina","age":7}"""
+            roundTrip (SnakePerson("Tina")) """{"first_name":"Tina"}"""
+            roundTrip (Renamed(1, "x")) """{"n":1,"t":"x"}"""
+            roundTrip (Declared("Tina")) """{"FirstName":"Tina"}"""
         }
         test "a missing renamed field is located by its wire name" {
             let bytes = MessagePackSerializer.Serialize(dict [ "id", 1 ])
