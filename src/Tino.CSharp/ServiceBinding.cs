@@ -37,7 +37,10 @@ internal sealed class ServiceBinding(IServiceProvider? services)
         var contract = typeof(TContract);
         var first = ServiceContract.Methods(contract).Select(ServiceContract.CommandName).FirstOrDefault() ?? contract.Name;
         var service = new ServiceParameter(contract, Key: null, Keyed: false, Required: true);
-        Check(first, contract.Name, service);
+        if (_isService?.IsService(contract) == false)
+        {
+            throw new TinoBuildException(first, $"MapService<{contract.Name}>() resolves {contract.Name} per call, but the container does not provide it.");
+        }
         return ServiceContract.BindPerCall<TContract, AsyncServiceScope>(OpenScope(first), scope => service.Resolve(ProviderOf(scope)));
     }
 

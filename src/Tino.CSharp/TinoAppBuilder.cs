@@ -27,6 +27,11 @@ public sealed class TinoAppBuilder
     private IServiceProvider? _services;
     private TinoApp? _built;
 
+    /// <summary>Starts an empty builder; <c>TinoApp.CreateBuilder()</c> does the same.</summary>
+    public TinoAppBuilder()
+    {
+    }
+
     /// <summary>The container handler parameters and mapped services are resolved from, if any.</summary>
     public IServiceProvider? Services => _services;
 
