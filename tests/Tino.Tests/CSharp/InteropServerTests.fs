@@ -86,6 +86,14 @@ let inProcess =
         test "replies the same bytes as the interop app built on Tino.Core alone" {
             expectSameReplies (InteropApp.Create()) (TestApp.create ()) sharedRequests
         }
+        test "StackExchange.Redis authenticates and calls the C# interop server" {
+            withApp (InteropApp.Create()) (fun server ->
+                use redis = StackExchange.Redis.ConnectionMultiplexer.Connect($"127.0.0.1:{portOf server},password=bobspassword,abortConnect=true")
+                let db = redis.GetDatabase()
+                let call name args = Tino.Tests.Interop.RealClientTests.execute db name args |> Tino.Tests.Interop.RealClientTests.bytesOf
+                Expect.equal (MessagePackSerializer.ConvertToJson(call "create_note" [ note "from SE.Redis" true ])) """{"id":1,"text":"from SE.Redis","completed":true}""" "create_note"
+                Expect.equal (MessagePackSerializer.Deserialize<string>(call "whoami" [])) "bob" "whoami after the password in the connection string")
+        }
         test "each Create makes a fresh note store" {
             for _ in 1..2 do
                 withApp (InteropApp.Create()) (fun server ->
