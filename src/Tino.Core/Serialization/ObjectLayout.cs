@@ -46,7 +46,7 @@ internal sealed class ObjectLayout
         foreach (var member in members)
         {
             var memberType = TypeOf(member);
-            var wireName = WireName(member);
+            var wireName = WireName(type, member);
             if (!names.TryAdd(wireName, member))
             {
                 throw Unsupported(type, $"members {names[wireName].Name} and {member.Name} share the wire name \"{wireName}\"");
@@ -136,10 +136,10 @@ internal sealed class ObjectLayout
 
     private static Type TypeOf(MemberInfo member) => member is PropertyInfo property ? property.PropertyType : ((FieldInfo)member).FieldType;
 
-    private static string WireName(MemberInfo member) =>
+    private static string WireName(Type type, MemberInfo member) =>
         member.GetCustomAttribute<DataMemberAttribute>(true)?.Name
         ?? member.GetCustomAttribute<KeyAttribute>(true)?.StringKey
-        ?? member.Name;
+        ?? WireNamingAttribute.Apply(type, member.Name);
 
     private static ConstructorInfo? ChooseConstructor(Type type, List<MemberInfo> members, out Dictionary<MemberInfo, ParameterInfo> parameters)
     {

@@ -23,9 +23,9 @@ public sealed partial class TinoResolver
             formatter ??= resolver.GetFormatter<T>();
         }
 
-        if (formatter is null && type.IsDefined(typeof(UnionAttribute), false))
+        if (formatter is null && !type.IsValueType && type.IsDefined(typeof(UnionAttribute), false))
         {
-            formatter = DynamicUnionResolver.Instance.GetFormatter<T>();
+            formatter = (IMessagePackFormatter<T>)Make(typeof(UnionFormatter<>), type);
         }
 
         if (formatter is null && type.IsDefined(typeof(MessagePackObjectAttribute), false))

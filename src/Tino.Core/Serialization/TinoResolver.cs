@@ -10,7 +10,8 @@ namespace Tino.Serialization;
 /// <c>char</c>, <c>object</c> as any value, <c>Nullable&lt;T&gt;</c>, F# <c>unit</c> as nil, and arrays, lists and dictionaries that locate a
 /// bad element); MessagePack-CSharp's built-in, enum (underlying integer) and generic
 /// (collections, tuples) resolvers; <c>[Union]</c> and <c>[MessagePackObject]</c> types; and last Tino's object
-/// formatter for other classes, records and structs (a map keyed by member name).
+/// formatter for other classes, records and structs (a map keyed by member name, renamed by <c>[DataMember]</c>, <c>[Key]</c>
+/// or a <see cref="WireNamingAttribute"/> policy).
 /// </summary>
 /// <remarks>
 /// Formatters for members and elements are looked up through the options' resolver at each call, so a resolver

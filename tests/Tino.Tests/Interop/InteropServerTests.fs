@@ -10,3 +10,7 @@ let core = InteropSuite.tests "Tino.Core" Tino.Tests.Hosting.TestApp.create [ "s
 /// The F# interop server, built with `tino { }`.
 [<Tests>]
 let fsharp = InteropSuite.tests "F#" Tino.Samples.InteropServer.InteropApp.create []
+
+/// The C# interop server, built with the fluent builder.
+[<Tests>]
+let csharp = InteropSuite.tests "C#" Tino.Samples.InteropServer.CSharp.InteropApp.Create []

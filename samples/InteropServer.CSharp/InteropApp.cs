@@ -1,0 +1,45 @@
+namespace Tino.Samples.InteropServer.CSharp;
+
+/// <summary>The interop command surface of shared/INTEROP.md (all but range and notify), built with the fluent builder.</summary>
+public static class InteropApp
+{
+    private static readonly Dictionary<string, string> s_passwords = new()
+    {
+        ["tinaspassword"] = "tina",
+        ["bobspassword"] = "bob",
+    };
+
+    /// <summary>A fresh app: each call gets its own note store, so ids start at 1.</summary>
+    public static TinoApp Create() =>
+        TinoApp.CreateBuilder()
+            .UseAuth(password => s_passwords.GetValueOrDefault(password))
+            .UseConnectionState(() => 0)
+            .Command("add", (int a, int b) => (long)a + b)
+            .Command("echo_value", (object? v) => v)
+            .Command("concat", (string[] parts) => string.Concat(parts))
+            .MapService<INotes>(new NoteStore())
+            .Command("whoami", (AuthRequired<string> auth) => auth.Value)
+            .Command("maybe_whoami", (Auth<string> auth) => auth.Value)
+            .Command("counter", (ConnState<int> count) => ++count.Value)
+            .Command("fail", (string code, string message) => { throw new TinoException(code, message); })
+            .Command("crash", () => { throw new InvalidOperationException("crash: an ordinary exception"); })
+            .Command("sleep", async (int ms, CancellationToken cancellation) =>
+            {
+                await Task.Delay(ms, cancellation);
+                return ms;
+            })
+            .Command("blob", (int n) => Blob(n))
+            .Command("blob_len", (byte[] b) => b.Length)
+            .Command("shape_name", (Shape s) => s.Describe())
+            .Build();
+
+    private static byte[] Blob(int n)
+    {
+        var bytes = new byte[n];
+        for (var i = 0; i < n; i++)
+        {
+            bytes[i] = (byte)(i % 251);
+        }
+        return bytes;
+    }
+}

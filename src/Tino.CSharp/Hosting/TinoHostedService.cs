@@ -1,0 +1,74 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Tino.Hosting;
+
+/// <summary>
+/// Runs the container's <see cref="TinoApp"/> on a <see cref="TinoServer"/> for as long as the host runs, listening
+/// where <see cref="TinoServerOptions"/> says and logging through the container's <see cref="ILoggerFactory"/>.
+/// When the host stops, the server drains its calls within the host's shutdown timeout.
+/// Registered by <c>services.AddTino(...)</c>; resolve it to learn the address it listens on.
+/// </summary>
+public sealed class TinoHostedService : IHostedService, IAsyncDisposable
+{
+    private readonly TinoApp _app;
+    private readonly TinoServerOptions _options;
+    private readonly ILoggerFactory? _loggerFactory;
+    private TinoServer? _server;
+
+    /// <summary>Prepares to serve <paramref name="app"/>; the server starts with the host.</summary>
+    public TinoHostedService(TinoApp app, IOptions<TinoServerOptions> options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(options);
+        _app = app;
+        _options = options.Value;
+        _loggerFactory = loggerFactory;
+    }
+
+    /// <summary>Where the server listens, with the real port when configured with port 0; null before the host starts.</summary>
+    public IPEndPoint? LocalEndPoint => _server?.LocalEndPoint;
+
+    /// <summary>The server's address as a URL, <c>redis://host:port</c>; null before the host starts.</summary>
+    public string? Address => LocalEndPoint is { } endPoint ? $"redis://{_options.Host}:{endPoint.Port}" : null;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            throw new InvalidOperationException("The Tino server has started already.");
+        }
+        var address = await ResolveAsync(_options.Host, cancellationToken).ConfigureAwait(false);
+        _server = new TinoServer(_app.WithOptions(_options.ApplyTo(_app.Options)), _loggerFactory);
+        await _server.StartAsync(new IPEndPoint(address, _options.Port), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => _server?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Stops the server if the host did not.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        return addresses.Length > 0 ? addresses[0] : throw new InvalidOperationException($"Tino:Host '{host}' has no address.");
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Tino;
+using Tino.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers a Tino server with the Generic Host.</summary>
+public static class TinoServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds a Tino server that runs with the host: the app that <paramref name="configure"/> builds (its builder already
+    /// uses the container, so handler parameters may be services, resolved per call), served by
+    /// <see cref="TinoHostedService"/> where the <paramref name="configurationSection"/> section of the configuration
+    /// says (<see cref="TinoServerOptions"/>: host, port, limits). Logs go to the container's logger factory.
+    /// </summary>
+    /// <example><code>
+    /// builder.Services.AddTino(tino =&gt; tino
+    ///     .Command("add", (int a, int b) =&gt; a + b)
+    ///     .MapService&lt;INotes&gt;());
+    /// </code></example>
+    /// <exception cref="InvalidOperationException">Tino was added already: one container serves one app.</exception>
+    public static IServiceCollection AddTino(this IServiceCollection services, Action<TinoAppBuilder> configure, string configurationSection = "Tino")
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        if (services.Any(d => d.ServiceType == typeof(TinoHostedService)))
+        {
+            throw new InvalidOperationException("AddTino was called already: one container serves one Tino app.");
+        }
+        services.AddOptions<TinoServerOptions>().Configure<IServiceProvider>((options, provider) =>
+            provider.GetService<IConfiguration>()?.GetSection(configurationSection).Bind(options));
+        services.AddSingleton(provider =>
+        {
+            var builder = new TinoAppBuilder().UseServices(provider);
+            configure(builder);
+            return builder.Build();
+        });
+        services.AddSingleton<TinoHostedService>();
+        services.AddHostedService(provider => provider.GetRequiredService<TinoHostedService>());
+        return services;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace Tino;
+
+/// <summary>
+/// Wraps a handler so that some of its parameters are filled per call from a scope opened before the call and
+/// disposed after it (a service scope, or an instance a factory made). The wrapped handler keeps the other
+/// parameters, their records unchanged, so the core pipeline binds them as it would the original's; it returns a
+/// <see cref="ValueTask"/> or <see cref="ValueTask{T}"/> that completes once the scope is disposed.
+/// </summary>
+internal static class PerCallHandler
+{
+    /// <param name="handler">The described handler.</param>
+    /// <param name="open">Opens the call's scope.</param>
+    /// <param name="resolve">Given the scope and a parameter's position, the expression that fills it, or null to keep the parameter.</param>
+    public static CommandHandler Wrap<TScope>(CommandHandler handler, Func<TScope> open, Func<Expression, int, Expression?> resolve)
+        where TScope : IAsyncDisposable
+    {
+        var scope = Expression.Parameter(typeof(TScope), "scope");
+        var kept = ImmutableArray.CreateBuilder<CommandParameter>();
+        var outer = new List<ParameterExpression>();
+        var arguments = new Expression[handler.Parameters.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var parameter = handler.Parameters[i];
+            if (resolve(scope, i) is { } fromScope)
+            {
+                arguments[i] = fromScope;
+                continue;
+            }
+            var wire = Expression.Parameter(parameter.Type, parameter.Name);
+            outer.Add(wire);
+            kept.Add(parameter);
+            arguments[i] = wire;
+        }
+
+        var (call, replyType) = AsValueTask(Expression.Invoke(Expression.Constant(handler.Invoke), arguments), handler.ResultType);
+        var inner = Expression.Lambda(Expression.GetFuncType(typeof(TScope), call.Type), call, scope);
+        var helper = replyType is null
+            ? Helper(nameof(PerCall.Run), typeof(TScope))
+            : Helper(nameof(PerCall.RunOf), typeof(TScope), replyType);
+        var body = Expression.Call(helper, Expression.Constant(open), inner);
+        var delegateType = Expression.GetDelegateType([.. outer.Select(p => p.Type), body.Type]);
+        var wrapped = Expression.Lambda(delegateType, body, $"tino_{handler.Name}", outer).Compile();
+        return handler with { Parameters = kept.ToImmutable(), ResultType = body.Type, Invoke = wrapped };
+    }
+
+    /// <summary>The call as a <see cref="ValueTask"/> or <see cref="ValueTask{T}"/>, and the reply type (null for none).</summary>
+    private static (Expression Call, Type? ReplyType) AsValueTask(Expression call, Type resultType)
+    {
+        if (resultType == typeof(void))
+        {
+            return (Expression.Block(call, Expression.Default(typeof(ValueTask))), null);
+        }
+        if (resultType == typeof(ValueTask))
+        {
+            return (call, null);
+        }
+        if (resultType == typeof(Task))
+        {
+            return (Expression.New(typeof(ValueTask).GetConstructor([typeof(Task)])!, call), null);
+        }
+        var reply = resultType.IsGenericType && (resultType.GetGenericTypeDefinition() == typeof(Task<>) || resultType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+            ? resultType.GetGenericArguments()[0]
+            : resultType;
+        var valueTask = typeof(ValueTask<>).MakeGenericType(reply);
+        return resultType == valueTask ? (call, reply) : (Expression.New(valueTask.GetConstructor([resultType])!, call), reply);
+    }
+
+    private static MethodInfo Helper(string name, params Type[] arguments) =>
+        typeof(PerCall).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!.MakeGenericMethod(arguments);
+}

@@ -1,0 +1,70 @@
+using System.Linq.Expressions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Tino;
+
+/// <summary>
+/// Turns the builder's registrations into command records, knowing the container (if any): finds the handler
+/// parameters that are services and wraps such handlers so those are resolved per call from a fresh scope.
+/// </summary>
+internal sealed class ServiceBinding(IServiceProvider? services)
+{
+    private readonly IServiceProviderIsService? _isService = services?.GetService<IServiceProviderIsService>();
+
+    /// <summary>Describes a delegate handler; one with service parameters is wrapped to resolve them per call.</summary>
+    public CommandHandler Bind(string name, Delegate handler, string? description)
+    {
+        var described = CommandHandler.Create(name, handler) with { Description = description };
+        var parameters = handler.Method.GetParameters();
+        var found = new ServiceParameter?[described.Parameters.Length];
+        for (var i = 0; i < found.Length && i < parameters.Length; i++)
+        {
+            found[i] = ServiceParameter.Of(parameters[i], described.Parameters[i], _isService);
+            if (found[i] is { } service)
+            {
+                Check(name, described.Parameters[i].Name, service);
+            }
+        }
+        return found.Any(s => s is not null)
+            ? PerCallHandler.Wrap(described, OpenScope(name), (scope, i) => found[i]?.Resolve(ProviderOf(scope)))
+            : described;
+    }
+
+    /// <summary>The commands of a service interface whose implementation is resolved per call from a fresh scope.</summary>
+    public IEnumerable<CommandHandler> BindContract<TContract>()
+        where TContract : class
+    {
+        var contract = typeof(TContract);
+        var first = ServiceContract.Methods(contract).Select(ServiceContract.CommandName).FirstOrDefault() ?? contract.Name;
+        var service = new ServiceParameter(contract, Key: null, Keyed: false, Required: true);
+        if (_isService?.IsService(contract) == false)
+        {
+            throw new TinoBuildException(first, $"MapService<{contract.Name}>() resolves {contract.Name} per call, but the container does not provide it.");
+        }
+        return ServiceContract.BindPerCall<TContract, AsyncServiceScope>(OpenScope(first), scope => service.Resolve(ProviderOf(scope)));
+    }
+
+    private static MemberExpression ProviderOf(Expression scope) => Expression.Property(scope, nameof(AsyncServiceScope.ServiceProvider));
+
+    private Func<AsyncServiceScope> OpenScope(string command)
+    {
+        var scopes = services?.GetService<IServiceScopeFactory>()
+            ?? throw new TinoBuildException(command, "the handler takes services, but the builder has no service provider: call UseServices(provider), or register the app with services.AddTino(...).");
+        return scopes.CreateAsyncScope;
+    }
+
+    private void Check(string command, string parameter, ServiceParameter service)
+    {
+        if (!service.Required || services is null)
+        {
+            return;
+        }
+        var registered = service.Keyed
+            ? services.GetService<IServiceProviderIsKeyedService>()?.IsKeyedService(service.Type, service.Key)
+            : _isService?.IsService(service.Type);
+        if (registered == false)
+        {
+            throw new TinoBuildException(command, $"'{parameter}' is a service of type {service.Type.Name}, which the container does not provide.");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tino.Hosting;
+
+namespace Tino.CSharp.TestKit;
+
+/// <summary>A logger provider that keeps every message, to show the server logs through the container.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    /// <summary>Every message logged, with its category and exception.</summary>
+    public ConcurrentQueue<(string Category, string Message, Exception? Error)> Messages { get; } = new();
+
+    /// <inheritdoc />
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Messages.Enqueue((category, formatter(state, exception), exception));
+    }
+}
+
+/// <summary>A Tino app in the Generic Host, configured from in-memory configuration.</summary>
+public static class HostedApps
+{
+    /// <summary>Builds and starts a host serving a small app; <paramref name="configuration"/> is the host's configuration (e.g. <c>Tino:Port</c>).</summary>
+    public static async Task<IHost> StartAsync(IDictionary<string, string?> configuration, CapturingLoggerProvider logs)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.AddProvider(logs);
+        builder.Services
+            .AddSingleton(new Greeting("hello"))
+            .AddSingleton<Tracker>()
+            .AddScoped<IScoped, Scoped>()
+            .AddScoped<IScientific, Calculator>()
+            .AddTino(tino => tino
+                .UseAuth(Handlers.Authenticate)
+                .Command("greet", (string name, Greeting greeting) => $"{greeting.Text} {name}")
+                .Command("sleep", async (int ms, CancellationToken cancellation) => { await Task.Delay(ms, cancellation); return ms; })
+                .Command("crash", () => { throw new InvalidOperationException("the secret cause"); })
+                .MapService<IScientific>());
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>The port the hosted server listens on.</summary>
+    public static int PortOf(IHost host) => host.Services.GetRequiredService<TinoHostedService>().LocalEndPoint?.Port ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The hosted server's address.</summary>
+    public static string? AddressOf(IHost host) => host.Services.GetRequiredService<TinoHostedService>().Address;
+
+    /// <summary>Adds Tino twice; throws.</summary>
+    public static void AddTwice() => new ServiceCollection().AddTino(_ => { }).AddTino(_ => { });
+}

@@ -1,0 +1,70 @@
+/// services.AddTino: a Tino server in the Generic Host, configured from IConfiguration, logging through the container.
+module Tino.Tests.CSharp.HostingTests
+
+open System
+open System.Collections.Generic
+open System.Threading
+open Expecto
+open Microsoft.Extensions.Hosting
+open Tino.CSharp.TestKit
+open Tino.Tests.Hosting.TestServer
+open Tino.Tests.Hosting.ServerTests
+
+let private withHost (configuration: (string * string) list) (body: IHost -> CapturingLoggerProvider -> unit) =
+    let logs = new CapturingLoggerProvider()
+    let settings = Dictionary<string, string | null>()
+    for key, value in ("Tino:Port", "0") :: configuration do
+        settings[key] <- value
+    let host = (HostedApps.StartAsync(settings, logs)).GetAwaiter().GetResult()
+    try body host logs
+    finally
+        host.StopAsync().GetAwaiter().GetResult()
+        host.Dispose()
+
+[<Tests>]
+let hosting =
+    testSequenced <| testList "C# Generic Host" [
+        test "the hosted server listens where configuration says and serves services per call" {
+            withHost [ "Tino:Host", "127.0.0.1" ] (fun host _ ->
+                let port = HostedApps.PortOf host
+                Expect.isGreaterThan port 0 "a real port for Tino:Port 0"
+                Expect.equal (HostedApps.AddressOf host) $"redis://127.0.0.1:{port}" "the address"
+                use c = new RespConnection(port)
+                Expect.equal (value<string> (c.Call("greet", mp "tina"))) "hello tina" "a service parameter from the host's container"
+                Expect.equal (value<int64> (c.Call("add", mp 2, mp 3))) 5L "MapService<T>() from the host's container")
+        }
+        test "limits come from configuration" {
+            withHost [ "Tino:MaxArguments", "1"; "Tino:ExposeExceptionMessages", "true" ] (fun host _ ->
+                use c = new RespConnection(HostedApps.PortOf host)
+                Expect.stringContains (errorText (c.Call("crash"))) "the secret cause" "ExposeExceptionMessages from configuration"
+                expectErrorStarts "LIMIT_EXCEEDED" (c.Call("add", mp 1, mp 2)))
+        }
+        test "the server logs through the container's logger factory" {
+            withHost [] (fun host logs ->
+                use c = new RespConnection(HostedApps.PortOf host)
+                let reply = errorText (c.Call("crash"))
+                let errorId = (reply.Split("error id ")[1]).TrimEnd([| ')'; '"' |])
+                Expect.isFalse (reply.Contains("the secret cause")) "the message is not exposed by default"
+                let logged = logs.Messages |> Seq.tryFind (fun struct (_, message, error) -> message.Contains(errorId) && not (isNull error))
+                Expect.isSome logged "the unexpected error is logged with its id and exception"
+                Expect.exists logs.Messages (fun struct (_, message, _) -> message.Contains("istening")) "the listening line is logged")
+        }
+        test "stopping the host drains a call in flight, then closes the connection" {
+            let logs = new CapturingLoggerProvider()
+            let settings = Dictionary<string, string | null>()
+            settings["Tino:Port"] <- "0"
+            let host = (HostedApps.StartAsync(settings, logs)).GetAwaiter().GetResult()
+            use c = new RespConnection(HostedApps.PortOf host)
+            Expect.equal (value<string> (c.Call("greet", mp "x"))) "hello x" "serving"
+            c.Send(request "sleep" [ mp 300 ])
+            Thread.Sleep 100
+            let stopping = host.StopAsync()
+            Expect.equal (value<int> (c.ReadReply())) 300 "the call in flight is answered"
+            Expect.isTrue (c.IsClosedByServer()) "then the connection closes"
+            stopping.GetAwaiter().GetResult()
+            host.Dispose()
+        }
+        test "AddTino twice is refused" {
+            Expect.throwsT<InvalidOperationException> (fun () -> HostedApps.AddTwice()) "one app per container"
+        }
+    ]
