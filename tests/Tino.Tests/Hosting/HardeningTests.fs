@@ -71,6 +71,21 @@ let authBeforeBody =
                 let big = Array.append (binHeader (100 * 1024)) (Array.zeroCreate (100 * 1024))
                 Expect.equal (value<int> (authed.Call("secret_len", big))) (100 * 1024) "after AUTH the normal limits apply")
         }
+        test "before AUTH the 64 KiB request limit is accepted exactly and refused one byte past it" {
+            withApp (lockedApp TinoOptions.Default) (fun server ->
+                // "*2" and "$10 secret_len" take 4 + 17 bytes, then "$<n>" CRLF, n bytes and CRLF.
+                let frame n = Array.concat [ ascii $"*2\r\n$10\r\nsecret_len\r\n${n}\r\n"; Array.zeroCreate n; ascii "\r\n" ]
+                let atLimit = 65536 - 21 - 8 - 2
+                Expect.equal (frame atLimit).Length 65536 "exactly 64 KiB"
+                use exact = connect server
+                exact.Send(frame atLimit)
+                Expect.equal (errorText (exact.ReadReply())) "PERMISSION_DENIED" "refused from its header"
+                Expect.equal (text (exact.Call("PING"))) "PONG" "the connection stays open"
+                use over = connect server
+                over.Send(frame (atLimit + 1))
+                Expect.equal (errorText (over.ReadReply())) "PERMISSION_DENIED" "refused from its header"
+                Expect.isTrue (over.IsClosedByServer()) "one byte past the limit closes")
+        }
     ]
 
 [<Tests>]
