@@ -92,7 +92,7 @@ internal static class JsonToMessagePack
         {
             writer.Write(element.GetRawText());
         }
-        else if (shape.Kind != WireKind.Float && element.TryGetInt64(out var signed))
+        else if (shape.Kind != WireKind.Float && element.TryGetInt64(out var signed) && (signed != 0 || shape.Kind == WireKind.Integer || element.GetRawText()[0] != '-'))
         {
             writer.Write(signed);
         }

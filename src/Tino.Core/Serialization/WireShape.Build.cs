@@ -185,7 +185,10 @@ internal sealed partial class WireShape
         {
             if (Mapping(member) is [var flags, var tag, ..] && (flags & KindMask) == UnionCase)
             {
-                names[tag] = member is MethodInfo && member.Name.StartsWith("New", StringComparison.Ordinal) ? member.Name[3..] : member.Name;
+                // NewCircle(...) for a case with fields; a property Red (and its getter get_Red) for one without.
+                names.TryAdd(tag, member.Name.StartsWith("get_", StringComparison.Ordinal) ? member.Name[4..]
+                    : member is MethodInfo && member.Name.StartsWith("New", StringComparison.Ordinal) ? member.Name[3..]
+                    : member.Name);
             }
         }
         var fields = new List<(int Tag, int Index, PropertyInfo Property)>();
@@ -207,6 +210,7 @@ internal sealed partial class WireShape
         return names
             .Select(pair => new WireCase(pair.Key, pair.Value, fields
                 .Where(f => f.Tag == pair.Key)
+                .DistinctBy(f => f.Index) // the compiler's debugger proxies repeat the case classes' fields
                 .OrderBy(f => f.Index)
                 .Select(f => new WireField(f.Property.Name, Build(f.Property.PropertyType, building), Required: true))
                 .ToArray()))
