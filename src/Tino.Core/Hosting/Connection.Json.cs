@@ -110,19 +110,48 @@ internal sealed partial class Connection
         WriteJsonReply(reply);
     }
 
-    /// <summary>Copies the call's reply to the connection: a MessagePack bulk string as a JSON one, anything else (an error) as it is.</summary>
+    /// <summary>
+    /// Copies the call's reply to the connection: a MessagePack bulk string as a JSON one, an array of them (a stream
+    /// called plainly) as one JSON array, anything else (an error) as it is.
+    /// </summary>
     private void WriteJsonReply(ArrayBufferWriter<byte> reply)
     {
         var frame = reply.WrittenMemory;
-        if (frame.Span[0] != (byte)'$')
+        if (frame.Span[0] is not ((byte)'$' or (byte)'*'))
         {
             _output.Write(frame.Span);
             return;
         }
-        var headerEnd = frame.Span.IndexOf((byte)'\n') + 1;
-        var messagePack = frame[headerEnd..^2];
-        var json = new ArrayBufferWriter<byte>(messagePack.Length * 2 + 16);
-        MessagePackToJson.Convert(new ReadOnlySequence<byte>(messagePack), json);
+        var json = new ArrayBufferWriter<byte>(frame.Length * 2 + 16);
+        try
+        {
+            var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(frame));
+            if (RespReplyParser.TryRead(ref reader, out var parsed, out _) != RespStatus.Complete)
+            {
+                throw new InvalidDataException("the reply is not one RESP frame");
+            }
+            if (parsed.Kind == RespReplyKind.Array)
+            {
+                json.Write("["u8);
+                for (var i = 0; i < parsed.Items.Count; i++)
+                {
+                    json.Write(i == 0 ? ""u8 : ","u8);
+                    MessagePackToJson.Convert(new ReadOnlySequence<byte>(parsed.Items[i].Bytes), json);
+                }
+                json.Write("]"u8);
+            }
+            else
+            {
+                MessagePackToJson.Convert(new ReadOnlySequence<byte>(parsed.Bytes), json);
+            }
+        }
+        catch (Exception error) when (error is MessagePack.MessagePackSerializationException or InvalidDataException or InvalidOperationException or EndOfStreamException)
+        {
+            var errorId = Guid.NewGuid().ToString("N")[..12];
+            ServerLog.JsonReplyFailed(_logger, Id, errorId, error);
+            RespWriter.WriteError(_output, "UNEXPECTED_ERROR"u8, TinoException.JsonQuote($"the reply could not be written as JSON (error id {errorId})"));
+            return;
+        }
         RespWriter.WriteBulkString(_output, json.WrittenSpan);
     }
 }
