@@ -15,6 +15,14 @@ open Tino.Serialization
 open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Hosting.ServerTests
 
+/// Enough of a formatter for an F# union that an app taking one can be built; the fronts bring real ones.
+type ShapeFormatter() =
+    interface MessagePack.Formatters.IMessagePackFormatter<Tino.Tests.Serialization.JsonTests.Shape> with
+        member _.Serialize(writer: byref<MessagePack.MessagePackWriter>, _value, _options) = writer.WriteNil()
+        member _.Deserialize(reader: byref<MessagePack.MessagePackReader>, _options) =
+            reader.Skip()
+            Tino.Tests.Serialization.JsonTests.Circle 0.0
+
 /// Sends `requests` on a new connection and returns the raw bytes of the next `count` replies, each as Latin-1 text.
 let rawReplies (server: TinoServer) (requests: byte[] list) (count: int) : string list =
     use client = new TcpClient(NoDelay = true)
@@ -208,6 +216,22 @@ let tests =
                             "}}" ]
                     Expect.equal schema expected "the schema"
                     Expect.equal (errorText (c.Call("TINO.SCHEMA", ascii "x"))) "ERR wrong number of arguments for 'tino.schema' command" "no arguments")
+            }
+            test "F# unions are described with their cases and fields" {
+                let resolver =
+                    MessagePack.Resolvers.CompositeResolver.Create(
+                        [| ShapeFormatter() :> MessagePack.Formatters.IMessagePackFormatter |], [| TinoResolver.Instance :> MessagePack.IFormatterResolver |])
+                let options = TinoOptions(SerializerOptions = TinoMessagePack.DefaultOptions.WithResolver resolver)
+                let app = TinoApp.Empty.WithOptions(options).WithCommand("shape_name", Func<Tino.Tests.Serialization.JsonTests.Shape, string>(string))
+                withApp app (fun server ->
+                    use c = connect server
+                    let schema = JsonMessagePack.ToJson((c.Call("TINO.SCHEMA")).Bytes)
+                    let field name = "{\"name\":\"" + name + "\",\"type\":\"float64\",\"required\":true}"
+                    let expected =
+                        "\"types\":{\"Shape\":{\"kind\":\"union\",\"cases\":["
+                        + "{\"tag\":0,\"name\":\"Circle\",\"fields\":[" + field "radius" + "]},"
+                        + "{\"tag\":1,\"name\":\"Rect\",\"fields\":[" + field "width" + "," + field "height" + "]}]}}}"
+                    Expect.stringEnds schema expected "the union")
             }
             test "enums are described with their members" {
                 let app = TinoApp.Empty.WithCommand("level", Func<DayOfWeek, DayOfWeek>(id))

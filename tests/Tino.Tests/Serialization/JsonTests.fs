@@ -28,6 +28,14 @@ type Level =
     | Low = 1
     | High = 5
 
+type SquareCase() =
+    member val Side = 0.0 with get, set
+
+/// A MessagePack-CSharp union, as C# declares one: `[tag, value]` with the case type's own map.
+[<Union(0, typeof<SquareCase>)>]
+[<AbstractClass>]
+type Polygon() = class end
+
 let hex (bytes: byte[]) = Convert.ToHexString bytes
 
 let fromJson (t: Type) (json: string) = hex (JsonMessagePack.FromJson(json, t))
@@ -155,6 +163,10 @@ let tests =
                 Expect.equal [ for c in light.Cases -> c.Tag, c.Name, c.Fields.Count ] [ 0, "Red", 0; 1, "Green", 0 ] "enum-like"
                 let wrapped = WireShape.Of typeof<Wrapped>
                 Expect.equal [ for c in wrapped.Cases -> c.Name, [ for f in c.Fields -> f.Name ] ] [ "Wrapped", [ "value" ] ] "single case"
+            }
+            test "a MessagePack [Union] type's cases are its case types, with their members as fields" {
+                let shape = WireShape.Of typeof<Polygon>
+                Expect.equal [ for c in shape.Cases -> c.Tag, c.Name, [ for f in c.Fields -> f.Name, f.Shape.Name ] ] [ 0, "SquareCase", [ "Side", "float64" ] ] "cases"
             }
             test "a recursive record refers back to its own shape" {
                 let tree = WireShape.Of typeof<Tree>
