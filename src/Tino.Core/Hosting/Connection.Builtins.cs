@@ -50,6 +50,14 @@ internal sealed partial class Connection
             case BuiltinKind.Command:
                 Command();
                 break;
+            case BuiltinKind.TinoSchema when args.Count == 0:
+                RespWriter.WriteBulkString(_output, AppSchema.Of(_app));
+                break;
+            case BuiltinKind.TinoJson when args.Count >= 1:
+                return CallWithJson(out pending);
+            case BuiltinKind.TinoCodec when args.Count == 1:
+                SwitchCodec();
+                break;
             default:
                 WrongArgumentCount(builtin.Name);
                 break;
@@ -204,19 +212,6 @@ internal sealed partial class Connection
         else
         {
             RespWriter.WriteOk(_output);
-        }
-    }
-
-    /// <summary>COMMAND COUNT: built-ins and the app's commands. Per-command metadata comes with the schema built-ins.</summary>
-    private void Command()
-    {
-        if (_arguments.Count == 1 && _arguments.Is(0, "COUNT"u8))
-        {
-            RespWriter.WriteInteger(_output, Builtin.Table.Count + _app.Commands.Count);
-        }
-        else
-        {
-            UnknownSubcommand("COMMAND");
         }
     }
 

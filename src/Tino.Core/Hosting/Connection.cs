@@ -303,6 +303,10 @@ internal sealed partial class Connection
 
     private bool RunCommand(CompiledCommand command, out ValueTask pending)
     {
+        if (_jsonCodec)
+        {
+            return CallWithJson(command, firstArgument: 0, out pending);
+        }
         var context = _overlapCalls ? RentContext() : _sequentialContext;
         context.Command = command.Handler;
         context.Arguments = _arguments;

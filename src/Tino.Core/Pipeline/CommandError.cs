@@ -28,6 +28,9 @@ internal sealed class CommandError : TinoException
     public static CommandError InvalidMsgPack(string parameter, string message) =>
         new(ErrorCodes.InvalidMsgPack, $"{Location(parameter, [])} {JsonQuote(message)}", message);
 
+    public static CommandError InvalidJson(string parameter, string message) =>
+        new(ErrorCodes.InvalidJson, $"{Location(parameter, [])} {JsonQuote(message)}", message);
+
     public static CommandError Validation(string parameter, IReadOnlyList<object> path, string message, string expectedType) =>
         new(ErrorCodes.ValidationError, $"{Location(parameter, path)} {JsonQuote(message)} {JsonQuote(expectedType)}", message);
 

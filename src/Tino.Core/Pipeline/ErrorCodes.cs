@@ -19,6 +19,8 @@ public static class ErrorCodes
     public const string ProtocolError = "PROTOCOL_ERROR";
     /// <summary>A frame is over a configured limit; the connection closes.</summary>
     public const string LimitExceeded = "LIMIT_EXCEEDED";
+    /// <summary>A <c>TINO.JSON</c> argument is not JSON text.</summary>
+    public const string InvalidJson = "INVALID_JSON";
     /// <summary>The server is draining and takes no new calls.</summary>
     public const string ShuttingDown = "SHUTTING_DOWN";
 }

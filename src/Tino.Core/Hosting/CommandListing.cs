@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Tino.Protocol;
+
+namespace Tino.Hosting;
+
+/// <summary>
+/// The replies of <c>COMMAND</c>, <c>COMMAND INFO</c> and <c>COMMAND DOCS</c> for an app, shaped as Redis 7 shapes
+/// them in RESP2 and built once per compiled app. <c>redis-cli</c> 7.0 reads the arity of each <c>COMMAND</c> entry
+/// for its hints; 7.2 and later read the argument names of <c>COMMAND DOCS</c>.
+/// </summary>
+internal sealed class CommandListing
+{
+    private static readonly ConditionalWeakTable<AppPipeline, CommandListing> s_listings = new();
+
+    private readonly Dictionary<string, (byte[] Info, byte[] Docs)> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _order = [];
+
+    private CommandListing(AppPipeline app)
+    {
+        foreach (var builtin in Builtin.All)
+        {
+            var arguments = builtin.Arguments.Select(word => word.TrimEnd('?', '*') is var name && name.Length < word.Length
+                ? new Argument(name, Optional: true, Multiple: word.EndsWith('*'))
+                : new Argument(word, Optional: false, Multiple: false));
+            Add(builtin.Name, builtin.Arity, ["fast"], builtin.Group, builtin.Summary, [.. arguments]);
+        }
+        foreach (var handler in app.App.Commands)
+        {
+            var signature = AppSchema.Signature(handler);
+            var summary = handler.Description is { } description ? $"{description} {signature}" : signature;
+            var arguments = AppSchema.WireParameters(handler).Select(p => new Argument(p.Name, Optional: false, Multiple: false)).ToArray();
+            Add(handler.Name, arguments.Length + 1, handler.RequiresAuth ? [] : ["no_auth"], "app", summary, arguments);
+        }
+        All = Concat(_order.Select(name => _entries[name].Info), _order.Count);
+        AllDocs = Concat(_order.SelectMany(name => new[] { BulkString(name), _entries[name].Docs }), _order.Count * 2);
+    }
+
+    /// <summary>The reply of <c>COMMAND</c>: an entry per command.</summary>
+    public byte[] All { get; }
+
+    /// <summary>The reply of <c>COMMAND DOCS</c>: name and docs, flat, for every command.</summary>
+    public byte[] AllDocs { get; }
+
+    /// <summary>The listing of <paramref name="app"/>.</summary>
+    public static CommandListing For(AppPipeline app) => s_listings.GetValue(app, static a => new CommandListing(a));
+
+    /// <summary>The <c>COMMAND INFO</c> entry and the <c>COMMAND DOCS</c> map of one command.</summary>
+    public bool TryGet(string name, out byte[] info, out byte[] docs)
+    {
+        var found = _entries.TryGetValue(name, out var entry);
+        (info, docs) = entry;
+        return found;
+    }
+
+    private void Add(string name, int arity, string[] flags, string group, string summary, Argument[] arguments)
+    {
+        var listed = name.ToUpperInvariant();
+        _order.Add(listed);
+        _entries[listed] = (Info(listed, arity, flags, group), Docs(group, summary, arguments));
+    }
+
+    /// <summary>name, arity, flags, first key, last key, step, ACL categories, tips, key specs, subcommands.</summary>
+    private static byte[] Info(string name, int arity, string[] flags, string group)
+    {
+        var output = new ArrayBufferWriter<byte>(128);
+        RespWriter.WriteArrayHeader(output, 10);
+        RespWriter.WriteBulkString(output, Encoding.ASCII.GetBytes(name));
+        RespWriter.WriteInteger(output, arity);
+        WriteStatuses(output, flags);
+        RespWriter.WriteInteger(output, 0);
+        RespWriter.WriteInteger(output, 0);
+        RespWriter.WriteInteger(output, 0);
+        WriteStatuses(output, ["@" + group]);
+        RespWriter.WriteArrayHeader(output, 0);
+        RespWriter.WriteArrayHeader(output, 0);
+        RespWriter.WriteArrayHeader(output, 0);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>summary, since, group, complexity and arguments, as a flat RESP2 map.</summary>
+    private static byte[] Docs(string group, string summary, Argument[] arguments)
+    {
+        var output = new ArrayBufferWriter<byte>(256);
+        RespWriter.WriteArrayHeader(output, 10);
+        WritePair(output, "summary", summary);
+        WritePair(output, "since", TinoServer.Version);
+        WritePair(output, "group", group);
+        WritePair(output, "complexity", "O(1)");
+        RespWriter.WriteBulkString(output, "arguments"u8);
+        RespWriter.WriteArrayHeader(output, arguments.Length);
+        foreach (var argument in arguments)
+        {
+            var flags = argument.Optional ? argument.Multiple ? new[] { "optional", "multiple" } : ["optional"] : [];
+            RespWriter.WriteArrayHeader(output, flags.Length > 0 ? 8 : 6);
+            WritePair(output, "name", argument.Name);
+            WritePair(output, "type", "string");
+            WritePair(output, "display_text", argument.Name);
+            if (flags.Length > 0)
+            {
+                RespWriter.WriteBulkString(output, "flags"u8);
+                WriteStatuses(output, flags);
+            }
+        }
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static void WritePair(IBufferWriter<byte> output, string key, string value)
+    {
+        RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(key));
+        RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(value));
+    }
+
+    private static void WriteStatuses(IBufferWriter<byte> output, string[] values)
+    {
+        RespWriter.WriteArrayHeader(output, values.Length);
+        foreach (var value in values)
+        {
+            RespWriter.WriteSimpleString(output, Encoding.UTF8.GetBytes(value));
+        }
+    }
+
+    private static byte[] BulkString(string text)
+    {
+        var output = new ArrayBufferWriter<byte>(text.Length + 16);
+        RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(text));
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static byte[] Concat(IEnumerable<byte[]> parts, int count)
+    {
+        var output = new ArrayBufferWriter<byte>(4096);
+        RespWriter.WriteArrayHeader(output, count);
+        foreach (var part in parts)
+        {
+            output.Write(part);
+        }
+        return output.WrittenSpan.ToArray();
+    }
+
+    private readonly record struct Argument(string Name, bool Optional, bool Multiple);
+}
