@@ -19,7 +19,7 @@ public static class InteropApp
             .Command("concat", (string[] parts) => string.Concat(parts))
             .MapService<INotes>(new NoteStore())
             .Command("whoami", (AuthRequired<string> auth) => auth.Value)
-            .Command("maybe_whoami", (Auth<string> auth) => auth.Value)
+            .Command("maybe_whoami", MaybeWhoAmI)
             .Command("counter", (ConnState<int> count) => ++count.Value)
             .Command("fail", (string code, string message) => { throw new TinoException(code, message); })
             .Command("crash", () => { throw new InvalidOperationException("crash: an ordinary exception"); })
@@ -32,6 +32,9 @@ public static class InteropApp
             .Command("blob_len", (byte[] b) => b.Length)
             .Command("shape_name", (Shape s) => s.Describe())
             .Build();
+
+    // A method rather than a lambda: lambdas carry no nullability metadata, and the schema shows `string?`.
+    private static string? MaybeWhoAmI(Auth<string> auth) => auth.Value;
 
     private static byte[] Blob(int n)
     {

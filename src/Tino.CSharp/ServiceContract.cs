@@ -98,5 +98,6 @@ internal static class ServiceContract
         new(CommandName(method), [.. leading, .. method.GetParameters().Select(CommandParameter.FromParameterInfo)], method.ReturnType, invoke)
         {
             Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description,
+            ResultAcceptsNil = CommandHandler.ReturnAcceptsNil(method),
         };
 }

@@ -32,7 +32,11 @@ internal static class AppSchema
         handler.Parameters.Where(p => p.Source == ParameterSource.Wire).ToArray();
 
     /// <summary>The wire type name of what the command replies.</summary>
-    public static string ResultName(CommandHandler handler) => WireTypeNames.Of(HandlerBinder.ReplyType(handler.ResultType));
+    public static string ResultName(CommandHandler handler)
+    {
+        var name = WireTypeNames.Of(HandlerBinder.ReplyType(handler.ResultType));
+        return handler.ResultAcceptsNil && !name.EndsWith('?') && name is not ("nil" or "any") ? name + "?" : name;
+    }
 
     /// <summary>One line such as <c>ADD(a: int32, b: int32) -> int64</c>.</summary>
     public static string Signature(CommandHandler handler) =>

@@ -39,6 +39,9 @@ public sealed record CommandHandler
     /// <summary>The handler.</summary>
     public Delegate Invoke { get; init; }
 
+    /// <summary>Whether the reply may be nil: a nullable-annotated reference result, or a <see cref="Nullable{T}"/>.</summary>
+    public bool ResultAcceptsNil { get; init; }
+
     /// <summary>A one-line description, shown in listings.</summary>
     public string? Description { get; init; }
 
@@ -54,7 +57,25 @@ public sealed record CommandHandler
         ArgumentNullException.ThrowIfNull(handler);
         var method = handler.Method;
         var parameters = method.GetParameters().Select(CommandParameter.FromParameterInfo).ToImmutableArray();
-        return new CommandHandler(name, parameters, method.ReturnType, handler);
+        return new CommandHandler(name, parameters, method.ReturnType, handler) { ResultAcceptsNil = ReturnAcceptsNil(method) };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="method"/> may return nil, read off its nullability annotations;
+    /// for a task, off its result's. C# emits no such annotations for lambdas: a handler whose
+    /// result may be null reads best as a method.
+    /// </summary>
+    public static bool ReturnAcceptsNil(MethodInfo method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var returned = new NullabilityInfoContext().Create(method.ReturnParameter);
+        var type = method.ReturnType;
+        if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Task<>) || type.GetGenericTypeDefinition() == typeof(ValueTask<>)))
+        {
+            returned = returned.GenericTypeArguments[0];
+            type = type.GetGenericArguments()[0];
+        }
+        return Nullable.GetUnderlyingType(type) is not null || (!type.IsValueType && returned.ReadState == NullabilityState.Nullable);
     }
 
     /// <summary>Describes a command from a method and the instance it runs on (null for a static method).</summary>
