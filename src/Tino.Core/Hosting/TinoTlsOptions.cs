@@ -36,6 +36,10 @@ public sealed record TinoTlsOptions
     /// <summary>How long a client may take to finish the handshake.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>These options, requiring every client to present a certificate that <paramref name="validation"/> accepts.</summary>
+    public TinoTlsOptions WithClientCertificates(RemoteCertificateValidationCallback validation) =>
+        this with { ClientCertificateRequired = true, ClientCertificateValidation = validation };
+
     /// <summary>Loads the certificate and key from a PKCS#12 (.pfx) file.</summary>
     public static TinoTlsOptions FromPfxFile(string path, string? password = null) =>
         new(X509CertificateLoader.LoadPkcs12FromFile(path, password));

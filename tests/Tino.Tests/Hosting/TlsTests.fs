@@ -4,6 +4,7 @@ open System
 open System.IO
 open System.Net
 open System.Net.Security
+open System.Threading
 open System.Security.Cryptography
 open System.Security.Cryptography.X509Certificates
 open Expecto
@@ -67,6 +68,36 @@ let tls =
                 config.add_CertificateValidation trustAnything
                 use redis = ConnectionMultiplexer.Connect config
                 Expect.equal (bytesOf (execute (redis.GetDatabase()) "ADD" [ [| 1uy |]; [| 2uy |] ])) [| 3uy |] "add over TLS")
+        }
+        test "a server that requires client certificates serves a client with the right one and refuses one without" {
+            let pfx, _, _ = certificateFiles.Force()
+            use key = RSA.Create 2048
+            use clientCertificate =
+                CertificateRequest("CN=tino-client", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+                    .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays -1.0, DateTimeOffset.UtcNow.AddDays 1.0)
+            let thumbprint = clientCertificate.Thumbprint
+            let tls =
+                TinoTlsOptions.FromPfxFile(pfx, "secret")
+                    .WithClientCertificates(RemoteCertificateValidationCallback(fun _ certificate _ _ ->
+                        not (isNull certificate) && (nonNull certificate).GetCertHashString() = thumbprint))
+            withApp (tlsApp tls) (fun server ->
+                let withCertificate =
+                    TinoClientOptions(
+                        Tls = SslClientAuthenticationOptions(
+                            RemoteCertificateValidationCallback = trustAnything,
+                            ClientCertificates = X509CertificateCollection [| clientCertificate :> X509Certificate |]))
+                let client = TinoClient.ConnectAsync($"rediss://127.0.0.1:{portOf server}", withCertificate).Result
+                try Expect.equal (await (call<int64> client "add" [ arg 1; arg 2 ])) 3L "served"
+                finally client.DisposeAsync().AsTask().Wait()
+                // TLS 1.3 finishes the client's side of the handshake before the server checks the certificate,
+                // so the refusal shows at connect or at the first call.
+                let refused =
+                    task {
+                        let! client = TinoClient.ConnectAsync($"rediss://127.0.0.1:{portOf server}", tlsClientOptions)
+                        try return! client.CallAsync<int64>("add", CancellationToken.None, ReadOnlySpan [| arg 1; arg 2 |])
+                        finally client.DisposeAsync().AsTask().Wait()
+                    }
+                Throws.Of<TinoConnectionException>(refused) |> ignore)
         }
         test "a plaintext client on a TLS port is closed cleanly" {
             let pfx, _, _ = certificateFiles.Force()
