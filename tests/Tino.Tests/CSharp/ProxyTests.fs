@@ -11,24 +11,7 @@ open Tino.Client
 open Tino.Hosting
 open Tino.CSharp.TestKit
 open Tino.Tests.Client.ClientTests
-
-let private start (app: TinoApp) (options: TinoClientOptions) = TinoTestHost.StartAsync(app, options).Result
-
-let private withHost (app: TinoApp) (options: TinoClientOptions) (body: TinoTestHost -> unit) =
-    let host = start app options
-    try body host
-    finally host.DisposeAsync().AsTask().Wait()
-
-let private awaitUnit (task: Task) = task.GetAwaiter().GetResult()
-
-let private awaitValue (task: ValueTask<'T>) = task.AsTask().GetAwaiter().GetResult()
-
-/// The interop servers, each a fresh app.
-let interopServers: (string * (unit -> TinoApp)) list =
-    [ "the F# interop server", Tino.Samples.InteropServer.InteropApp.create
-      "the C# interop server", Tino.Samples.InteropServer.CSharp.InteropApp.Create ]
-
-let private tina = TinoClientOptions(Password = "tinaspassword")
+open Tino.Tests.Client.Hosts
 
 /// The interop contract through a proxy: every INTEROP.md command but range and notify (streams).
 let expectInterop (interop: IInterop) =
