@@ -5,6 +5,7 @@ open System.Threading
 open System.Threading.Tasks
 open Tino
 open Tino.Protocol
+open Microsoft.FSharp.Reflection
 
 /// <summary>
 /// The <c>tino { }</c> computation expression: a Tino server as one declarative expression of plain functions.
@@ -47,6 +48,31 @@ type TinoBuilder() =
         match box handler with
         | null -> appendCommand spec name (Error "the handler is null.")
         | handler -> appendCommand spec name (Handlers.create name typeof<'F> handler)
+
+    /// <summary>
+    /// Serves a record of functions: each field is a command named as the field, its function a handler as for
+    /// <c>command</c>. The record's type is the contract the client calls with <c>Client.proxy</c>.
+    /// </summary>
+    /// <example><code>
+    /// type MathApi = { add: int -> int -> Task&lt;int&gt;; half: float -> Async&lt;float&gt; }
+    /// let mathApi = { add = (fun a b -> Task.FromResult(a + b)); half = (fun x -> async { return x / 2.0 }) }
+    /// let app = tino { implement mathApi }
+    /// </code></example>
+    [<CustomOperation("implement")>]
+    member _.Implement(spec: TinoSpec, api: 'Api) =
+        let contract = typeof<'Api>
+        let commands =
+            match Contract.fields contract, box api with
+            | Error reason, _ -> [ contract.Name, Error reason ]
+            | Ok _, Null -> [ contract.Name, Error "the record is null." ]
+            | Ok fields, NonNull record ->
+                let values = FSharpValue.GetRecordFields(record, true)
+                [ for field, value in Array.zip fields values ->
+                      let name = Contract.commandName field
+                      match value with
+                      | null -> name, Error "the field's function is null."
+                      | handler -> name, Handlers.create name field.PropertyType handler ]
+        { spec with Commands = spec.Commands @ commands }
 
     /// Authenticates `AUTH` passwords: `Some value` accepts, becoming the connection's auth value; `None` refuses.
     [<CustomOperation("auth")>]

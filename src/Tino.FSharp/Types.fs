@@ -6,6 +6,15 @@ open System.Threading
 open System.Threading.Tasks
 open Tino
 
+/// Copies of C# records (`TinoOptions`, `TinoClientOptions`), for which F# cannot write `with`.
+module internal CSharpRecord =
+
+    /// A copy of `record` with one init-only property changed, through the record's own clone method.
+    let withProperty (property: string) (value: objnull) (record: 'R) : 'R =
+        let clone = nonNull (typeof<'R>.GetMethod("<Clone>$")) |> _.Invoke(record, [||]) |> nonNull |> unbox<'R>
+        (nonNull (typeof<'R>.GetProperty property)).SetValue(clone, value)
+        clone
+
 /// <summary>
 /// What a <c>tino { }</c> expression has declared so far. Immutable: each operation returns a new one, and the
 /// builder's <c>Run</c> checks it and builds the <see cref="T:Tino.TinoApp"/>.
@@ -41,12 +50,9 @@ module TinoSpec =
           Middleware = []
           Options = TinoOptions.Default }
 
-    /// A copy of `options` with one property changed: F# cannot write `with` for a C# record, so this goes through
-    /// the record's own clone method, once per operation when the app is declared.
+    /// A copy of `options` with one property changed, once per operation when the app is declared.
     let internal withOption (property: string) (value: objnull) (options: TinoOptions) : TinoOptions =
-        let clone = nonNull (typeof<TinoOptions>.GetMethod("<Clone>$")) |> _.Invoke(options, [||]) |> nonNull |> unbox<TinoOptions>
-        (nonNull (typeof<TinoOptions>.GetProperty property)).SetValue(clone, value)
-        clone
+        CSharpRecord.withProperty property value options
 
     let private refuse (command: string | null) (message: string) = raise (TinoBuildException(command, message))
 

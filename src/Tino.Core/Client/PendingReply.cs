@@ -18,7 +18,7 @@ internal abstract class PendingReply
 }
 
 /// <summary>The wait of one call for a reply of type <typeparamref name="T"/>: a task source completed once, by the reply, a failure, cancellation or the call timeout.</summary>
-internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>
+internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValueTaskSource
 {
     private readonly Func<RespReply, MessagePackSerializerOptions, T> _decode;
     private readonly MessagePackSerializerOptions _options;
@@ -38,6 +38,9 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>
     }
 
     public ValueTask<T> Task => new(this, _source.Version);
+
+    /// <summary>The same wait, for a caller that wants only the outcome, not the value.</summary>
+    public ValueTask VoidTask => new(this, _source.Version);
 
     public override void Complete(RespReply reply)
     {
@@ -77,6 +80,13 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>
     }
 
     T IValueTaskSource<T>.GetResult(short token) => _source.GetResult(token);
+
+    void IValueTaskSource.GetResult(short token) => _source.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _source.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _source.OnCompleted(continuation, state, token, flags);
 
     ValueTaskSourceStatus IValueTaskSource<T>.GetStatus(short token) => _source.GetStatus(token);
 

@@ -67,8 +67,37 @@ public readonly struct TinoArg
     /// <summary>A bin.</summary>
     public static implicit operator TinoArg(ReadOnlyMemory<byte> value) => new(Kind.Bin, bytes: value);
 
-    /// <summary>Any value, encoded with the client's MessagePack options (records as maps, lists as arrays, ...).</summary>
-    public static TinoArg From<T>(T value) => value is null ? Nil : new(Kind.Value, reference: new Boxed<T>(value));
+    /// <summary>
+    /// Any value, encoded with the client's MessagePack options (records as maps, lists as arrays, ...). Numbers, bools,
+    /// strings and byte arrays take the same unboxed paths as the implicit conversions, so generic callers (proxies)
+    /// do not box them either.
+    /// </summary>
+    public static TinoArg From<T>(T value)
+    {
+        if (typeof(T).IsValueType)
+        {
+            // Each test is a constant for a value type, so the JIT keeps only the branch that applies.
+            if (typeof(T) == typeof(int)) return (int)(object)value!;
+            if (typeof(T) == typeof(long)) return (long)(object)value!;
+            if (typeof(T) == typeof(double)) return (double)(object)value!;
+            if (typeof(T) == typeof(bool)) return (bool)(object)value!;
+            if (typeof(T) == typeof(float)) return (float)(object)value!;
+            if (typeof(T) == typeof(short)) return (short)(object)value!;
+            if (typeof(T) == typeof(byte)) return (byte)(object)value!;
+            if (typeof(T) == typeof(uint)) return (uint)(object)value!;
+            if (typeof(T) == typeof(ulong)) return (ulong)(object)value!;
+            if (typeof(T) == typeof(ReadOnlyMemory<byte>)) return (ReadOnlyMemory<byte>)(object)value!;
+        }
+        else if (value is string text)
+        {
+            return text;
+        }
+        else if (value is byte[] bytes)
+        {
+            return bytes;
+        }
+        return value is null ? Nil : new(Kind.Value, reference: new Boxed<T>(value));
+    }
 
     /// <summary>Bytes that already hold one MessagePack value, sent as they are.</summary>
     public static TinoArg Raw(ReadOnlyMemory<byte> messagePack) => new(Kind.Encoded, bytes: messagePack);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Net;
 using System.Text;
 using MessagePack;
@@ -33,6 +34,7 @@ public sealed partial class TinoClient : IAsyncDisposable
     private readonly MessagePackSerializerOptions _serializer;
     private readonly CancellationTokenSource _disposing = new();
     private readonly Timer? _callTimeouts;
+    private readonly FrozenDictionary<string, int>? _knownCommands;
     private volatile ClientConnection _connection;
 
     private TinoClient(EndPoint endPoint, string host, TinoClientOptions options, ClientConnection connection)
@@ -42,6 +44,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         _options = options;
         _serializer = options.Serializer ?? TinoMessagePack.DefaultOptions;
         _connection = connection;
+        _knownCommands = options.KnownCommands?.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         if (options.CallTimeout != Timeout.InfiniteTimeSpan)
         {
             var period = TimeSpan.FromTicks(Math.Clamp(options.CallTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
@@ -98,37 +101,64 @@ public sealed partial class TinoClient : IAsyncDisposable
     /// <param name="arguments">The arguments, in order.</param>
     public ValueTask<T> CallAsync<T>(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
     {
-        var request = StartRequest(command, arguments.Length);
+        ArrayBufferWriter<byte> request;
         try
         {
-            var value = t_value ??= new ArrayBufferWriter<byte>(256);
-            foreach (var argument in arguments)
-            {
-                value.ResetWrittenCount();
-                var writer = new MessagePackWriter(value);
-                argument.WriteTo(ref writer, _serializer);
-                writer.Flush();
-                RespWriter.WriteBulkString(request, value.WrittenSpan);
-            }
-            Shrink(ref t_value);
+            request = WriteRequest(command, arguments);
         }
         catch (Exception error)
         {
             return ValueTask.FromException<T>(error);
         }
-        return Send(request, static (reply, options) => DecodeValue<T>(reply, options), cancellationToken);
+        return Send(request, static (reply, options) => DecodeValue<T>(reply, options), cancellationToken).Task;
+    }
+
+    /// <summary>Calls <paramref name="command"/> for its effect: the reply's value, nil or not, is not decoded.</summary>
+    /// <inheritdoc cref="CallAsync{T}(string, ReadOnlySpan{TinoArg})" path="/exception"/>
+    public ValueTask CallAsync(string command, params ReadOnlySpan<TinoArg> arguments) =>
+        CallAsync(command, CancellationToken.None, arguments);
+
+    /// <inheritdoc cref="CallAsync(string, ReadOnlySpan{TinoArg})"/>
+    /// <param name="command">The command's name.</param>
+    /// <param name="cancellationToken">Ends the wait at once; the reply is still read, and dropped, when it comes.</param>
+    /// <param name="arguments">The arguments, in order.</param>
+    public ValueTask CallAsync(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
+    {
+        ArrayBufferWriter<byte> request;
+        try
+        {
+            request = WriteRequest(command, arguments);
+        }
+        catch (Exception error)
+        {
+            return ValueTask.FromException(error);
+        }
+        return Send(request, static (reply, _) => RequireBulk(reply) is not null, cancellationToken).VoidTask;
     }
 
     /// <summary>Calls <paramref name="command"/> with arguments that are already MessagePack and returns the reply's MessagePack bytes.</summary>
-    public ValueTask<ReadOnlyMemory<byte>> CallRawAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default) =>
-        Send(WriteRawRequest(command, arguments), static (reply, _) => RequireBulk(reply).Bytes, cancellationToken);
+    public ValueTask<ReadOnlyMemory<byte>> CallRawAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default)
+    {
+        ArrayBufferWriter<byte> request;
+        try
+        {
+            ArgumentNullException.ThrowIfNull(arguments);
+            Check(command, arguments.Count);
+            request = WriteRawRequest(command, arguments);
+        }
+        catch (Exception error)
+        {
+            return ValueTask.FromException<ReadOnlyMemory<byte>>(error);
+        }
+        return Send(request, static (reply, _) => RequireBulk(reply).Bytes, cancellationToken).Task;
+    }
 
     /// <summary>
     /// Sends any RESP command with raw argument bytes (not MessagePack) and returns the reply as it came:
     /// <c>PING</c>, <c>ECHO</c>, <c>INFO</c>, or a command of a plain Redis server. Error replies still throw.
     /// </summary>
     public ValueTask<RespReply> ExecuteAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default) =>
-        Send(WriteRawRequest(command, arguments), static (reply, _) => reply, cancellationToken);
+        Send(WriteRawRequest(command, arguments), static (reply, _) => reply, cancellationToken).Task;
 
     /// <summary>Closes the connection; calls in flight fail with <see cref="TinoConnectionException"/>.</summary>
     public async ValueTask DisposeAsync()
@@ -143,6 +173,46 @@ public sealed partial class TinoClient : IAsyncDisposable
             await _callTimeouts.DisposeAsync().ConfigureAwait(false);
         }
         _connection.Close(new TinoConnectionException("the client was disposed"));
+    }
+
+    /// <summary>Writes a call: checked against <see cref="TinoClientOptions.KnownCommands"/>, its arguments encoded as MessagePack.</summary>
+    private ArrayBufferWriter<byte> WriteRequest(string command, ReadOnlySpan<TinoArg> arguments)
+    {
+        Check(command, arguments.Length);
+        var request = StartRequest(command, arguments.Length);
+        var value = t_value ??= new ArrayBufferWriter<byte>(256);
+        foreach (var argument in arguments)
+        {
+            value.ResetWrittenCount();
+            var writer = new MessagePackWriter(value);
+            argument.WriteTo(ref writer, _serializer);
+            writer.Flush();
+            RespWriter.WriteBulkString(request, value.WrittenSpan);
+        }
+        Shrink(ref t_value);
+        return request;
+    }
+
+    /// <summary>
+    /// Refuses, before anything is sent, a call that <see cref="TinoClientOptions.KnownCommands"/> says the server would
+    /// refuse: with the exception its error reply would have become.
+    /// </summary>
+    private void Check(string command, int argumentCount)
+    {
+        if (_knownCommands is null)
+        {
+            return;
+        }
+        ArgumentNullException.ThrowIfNull(command);
+        if (!_knownCommands.TryGetValue(command, out var arity))
+        {
+            throw new TinoCommandNotFoundException($"no command {command} (checked by the client)", command);
+        }
+        if (arity != argumentCount)
+        {
+            var detail = $"expected {arity} got {argumentCount}";
+            throw new TinoArgumentException(ErrorCodes.NumArgMismatch, detail, detail, null, null);
+        }
     }
 
     private ArrayBufferWriter<byte> StartRequest(string command, int argumentCount)
@@ -166,12 +236,12 @@ public sealed partial class TinoClient : IAsyncDisposable
         return request;
     }
 
-    private ValueTask<T> Send<T>(ArrayBufferWriter<byte> request, Func<RespReply, MessagePackSerializerOptions, T> decode, CancellationToken cancellationToken)
+    private PendingReply<T> Send<T>(ArrayBufferWriter<byte> request, Func<RespReply, MessagePackSerializerOptions, T> decode, CancellationToken cancellationToken)
     {
         var pending = new PendingReply<T>(decode, _serializer, cancellationToken);
         _connection.Send(pending, request.WrittenSpan);
         Shrink(ref t_request);
-        return pending.Task;
+        return pending;
     }
 
     private static T DecodeValue<T>(RespReply reply, MessagePackSerializerOptions options) =>

@@ -36,6 +36,14 @@ public sealed record TinoClientOptions
     /// <summary>The longest wait between reconnect attempts.</summary>
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The commands the server has, by name (matched case-insensitively) with the number of arguments each takes; null
+    /// (the default) checks nothing. A call of another name or with another number of arguments then fails at once,
+    /// unsent, with the exception the server's reply would have become. <c>app.ConnectClientAsync(uri)</c> fills it
+    /// from the app's own commands.
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? KnownCommands { get; init; }
+
     /// <summary>MessagePack options for arguments and results; null uses Tino's resolver.</summary>
     public MessagePackSerializerOptions? Serializer { get; init; }
 }

@@ -14,8 +14,11 @@ namespace Tino.Hosting;
 /// </code></example>
 public sealed class TinoTestHost : IAsyncDisposable
 {
-    private TinoTestHost(TinoServer server, TinoClient client)
+    private readonly TinoApp _app;
+
+    private TinoTestHost(TinoApp app, TinoServer server, TinoClient client)
     {
+        _app = app;
         Server = server;
         Client = client;
     }
@@ -29,15 +32,20 @@ public sealed class TinoTestHost : IAsyncDisposable
     /// <summary>Where the server listens.</summary>
     public IPEndPoint EndPoint => Server.LocalEndPoint!;
 
-    /// <summary>Starts <paramref name="app"/> on 127.0.0.1 with a free port and connects a client with <paramref name="clientOptions"/>.</summary>
+    /// <summary>
+    /// Starts <paramref name="app"/> on 127.0.0.1 with a free port and connects a client with <paramref name="clientOptions"/>,
+    /// which encodes with the app's MessagePack options (F# types for a <c>tino { }</c> app) unless they name their own.
+    /// The client sends every call as it is, for the server to judge.
+    /// </summary>
     public static async Task<TinoTestHost> StartAsync(TinoApp app, TinoClientOptions? clientOptions = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         var server = new TinoServer(app, loggerFactory);
         try
         {
             await server.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), cancellationToken).ConfigureAwait(false);
-            var client = await TinoClient.ConnectAsync(server.LocalEndPoint!, clientOptions, cancellationToken).ConfigureAwait(false);
-            return new TinoTestHost(server, client);
+            var options = TinoAppClientExtensions.OptionsFor(app, clientOptions, checkCommands: false);
+            var client = await TinoClient.ConnectAsync(server.LocalEndPoint!, options, cancellationToken).ConfigureAwait(false);
+            return new TinoTestHost(app, server, client);
         }
         catch
         {
@@ -46,9 +54,9 @@ public sealed class TinoTestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Another client of the same server, for tests that need several connections.</summary>
+    /// <summary>Another client of the same server, for tests that need several connections; options as for <see cref="StartAsync"/>.</summary>
     public Task<TinoClient> ConnectAsync(TinoClientOptions? options = null, CancellationToken cancellationToken = default) =>
-        TinoClient.ConnectAsync(EndPoint, options, cancellationToken);
+        TinoClient.ConnectAsync(EndPoint, TinoAppClientExtensions.OptionsFor(_app, options, checkCommands: false), cancellationToken);
 
     /// <summary>Disposes the client, then stops the server.</summary>
     public async ValueTask DisposeAsync()

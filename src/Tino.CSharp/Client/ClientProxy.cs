@@ -1,0 +1,23 @@
+using Tino.Client;
+
+namespace Tino;
+
+/// <summary>The proxy class of one contract, made the first time a proxy of it is asked for and kept.</summary>
+internal static class ClientProxy<TContract>
+    where TContract : class
+{
+    private static readonly Lock s_gate = new();
+    private static Func<TinoClient, TContract>? s_create;
+
+    public static TContract Create(TinoClient client) => (Volatile.Read(ref s_create) ?? Make())(client);
+
+    private static Func<TinoClient, TContract> Make()
+    {
+        lock (s_gate)
+        {
+            // Not a static initializer: a contract that cannot be a proxy must throw its own exception every time,
+            // not a TypeInitializationException once and then forever.
+            return s_create ??= ClientProxyBuilder.Build<TContract>();
+        }
+    }
+}
