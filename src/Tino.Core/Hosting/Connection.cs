@@ -99,7 +99,7 @@ internal sealed partial class Connection
                 }
                 while (ProcessRequests(ref buffer, out var pending))
                 {
-                    await pending.ConfigureAwait(false);
+                    await (pending.IsCompleted ? pending : AwaitWatchingForHangUpAsync(pending)).ConfigureAwait(false);
                 }
                 await DrainInFlightAsync().ConfigureAwait(false);
                 TrackUnfinishedRequest(buffer);
@@ -123,6 +123,34 @@ internal sealed partial class Connection
         {
             await CloseAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Awaits a call that went asynchronous while watching the socket: a client that hangs up meanwhile
+    /// cancels the call's token (PROTOCOL.md section 5). A zero-byte receive consumes nothing; when it
+    /// completes with data waiting (a pipelining client), the watch simply ends.
+    /// </summary>
+    private async ValueTask AwaitWatchingForHangUpAsync(ValueTask pending)
+    {
+        var call = pending.AsTask();
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
+        var hangUp = _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, stopWatching.Token).AsTask();
+        if (await Task.WhenAny(call, hangUp).ConfigureAwait(false) == hangUp && hangUp.IsCompletedSuccessfully && _socket.Available == 0)
+        {
+            ServerLog.ClientHungUp(_logger, Id);
+            _closeAfterReplies = true;
+            await _closed.CancelAsync().ConfigureAwait(false);
+        }
+        await stopWatching.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await hangUp.ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // The watch ended with the call, or the socket went first: both are expected here.
+        }
+        await call.ConfigureAwait(false);
     }
 
     /// <summary>

@@ -35,6 +35,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "TLS handshake with {RemoteEndPoint} failed, connection closed: {Reason}")]
     public static partial void TlsHandshakeFailed(ILogger logger, EndPoint? remoteEndPoint, string reason);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: the client hung up during a call; its cancellation token fires")]
+    public static partial void ClientHungUp(ILogger logger, long connectionId);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "AUTH failed on connection {ConnectionId}; closing it")]
     public static partial void AuthFailed(ILogger logger, long connectionId);
 

@@ -150,6 +150,27 @@ let lifecycle =
             server.StopAsync().Wait()
             Expect.isTrue (cancelled.Task.Wait 5000) "the token fired"
         }
+        test "a call's cancellation token fires when its client hangs up while it runs" {
+            let started = TaskCompletionSource()
+            let cancelled = TaskCompletionSource<bool>()
+            let app =
+                TinoApp.Empty.WithCommand("wait", Func<CancellationToken, Task>(fun token ->
+                    task {
+                        started.TrySetResult() |> ignore
+                        try
+                            do! Task.Delay(Timeout.Infinite, token)
+                        with :? OperationCanceledException ->
+                            cancelled.TrySetResult true |> ignore
+                    }))
+            withApp app (fun server ->
+                let c = connect server
+                c.Send(request "wait" [])
+                started.Task.Wait()
+                (c :> IDisposable).Dispose()
+                Expect.isTrue (cancelled.Task.Wait 5000) "the token fired when the client left"
+                use other = connect server
+                Expect.equal (text (other.Call("PING"))) "PONG" "the server carries on")
+        }
         test "connections beyond the maximum are closed at accept" {
             withApp ((TestApp.create ()).WithOptions(TinoOptions(MaxConnections = 2))) (fun server ->
                 use first = connect server
