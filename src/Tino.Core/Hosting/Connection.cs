@@ -22,6 +22,7 @@ internal sealed partial class Connection
     private readonly RespLimits _limits;
     private readonly RespArguments _arguments = new();
     private readonly CancellationTokenSource _closed;
+    private readonly byte[] _peekByte = new byte[1];
     private readonly bool _expectsPlaintext;
     private readonly CommandContext _sequentialContext;
     private readonly Queue<(CommandContext Context, ValueTask Reply)> _inFlight = new();
@@ -127,15 +128,16 @@ internal sealed partial class Connection
 
     /// <summary>
     /// Awaits a call that went asynchronous while watching the socket: a client that hangs up meanwhile
-    /// cancels the call's token (PROTOCOL.md section 5). A zero-byte receive consumes nothing; when it
-    /// completes with data waiting (a pipelining client), the watch simply ends.
+    /// cancels the call's token (PROTOCOL.md section 5). When the peek finds data waiting instead
+    /// (a pipelining client), the watch simply ends.
     /// </summary>
     private async ValueTask AwaitWatchingForHangUpAsync(ValueTask pending)
     {
         var call = pending.AsTask();
         using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
-        var hangUp = _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, stopWatching.Token).AsTask();
-        if (await Task.WhenAny(call, hangUp).ConfigureAwait(false) == hangUp && hangUp.IsCompletedSuccessfully && _socket.Available == 0)
+        // A peek returns 0 only at end of stream, and consumes nothing when data is waiting.
+        var hangUp = _socket.ReceiveAsync(_peekByte, SocketFlags.Peek, stopWatching.Token).AsTask();
+        if (await Task.WhenAny(call, hangUp).ConfigureAwait(false) == hangUp && hangUp.IsCompletedSuccessfully && hangUp.Result == 0)
         {
             ServerLog.ClientHungUp(_logger, Id);
             _closeAfterReplies = true;

@@ -36,7 +36,7 @@ let model (limits: RespLimits) (input: byte[]) : Verdict =
         if first = byte '-' && allowNegative then
             negative <- true
             first <- next ()
-        if first < byte '0' || first > byte '9' then fail RespErrorKind.Protocol
+        if first < byte '0' || first > byte '9' || negative && first = byte '0' then fail RespErrorKind.Protocol
         digits <- [ first ]
         let mutable b = next ()
         while b <> byte '\r' do
@@ -44,7 +44,6 @@ let model (limits: RespLimits) (input: byte[]) : Verdict =
             digits <- b :: digits
             if digits.Length > 19 then fail RespErrorKind.Protocol
             b <- next ()
-        if negative && digits = [ byte '0' ] then fail RespErrorKind.Protocol
         expect (byte '\n')
         let value = digits |> List.rev |> List.fold (fun acc d -> acc * 10I + bigint (int d - int '0')) 0I
         if negative then -value else value
@@ -131,5 +130,11 @@ let parserModel =
             Expect.equal (model modelLimits (Encoding.ASCII.GetBytes "*01\r\n")) (Broken RespErrorKind.Protocol) "leading zero"
             Expect.equal (model modelLimits (Encoding.ASCII.GetBytes "*-1\r\n")) Ignored "null array"
             Expect.equal (model modelLimits (Encoding.ASCII.GetBytes "*10\r\n")) (Broken RespErrorKind.LimitExceeded) "too many"
+        }
+        test "a minus zero count is refused at its zero, before the line ends (a seed the property found)" {
+            let input = Encoding.ASCII.GetBytes "*-0"
+            Expect.equal (model modelLimits input) (Broken RespErrorKind.Protocol) "the model"
+            let outcome, _, _ = parse modelLimits (ofArray input)
+            Expect.equal (verdictOf outcome) (Broken RespErrorKind.Protocol) "the parser"
         }
     ]
