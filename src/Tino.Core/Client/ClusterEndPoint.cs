@@ -89,7 +89,10 @@ internal sealed class ClusterEndPoint
         }
         catch (Exception error)
         {
-            MarkDown(error is OperationCanceledException ? new TimeoutException($"no health check reply within {_checkTimeout.TotalMilliseconds:0} ms", error) : error);
+            // The check's own timeout shows as a cancelled wait or as the client's call timeout: either way, no reply in time.
+            MarkDown(error is OperationCanceledException or TimeoutException
+                ? new TimeoutException($"no health check reply within {_checkTimeout.TotalMilliseconds:0} ms", error)
+                : error);
             if (_checks is { } checks)
             {
                 _checks = null;
