@@ -20,7 +20,12 @@ open Tino.Tests.Client.ClusterClientTests
 open Tino.Tests.Interop.RealClientTests
 open Tino.Tests.ScaleOut.Processes
 
-let haproxyPackage = ensureInstalled "haproxy" "haproxy"
+/// Debian's haproxy, installed when missing; its full path, since /usr/sbin may not be on every PATH.
+let haproxy =
+    lazy (
+        let debian = "/usr/sbin/haproxy"
+        if not (File.Exists debian) then (ensureInstalled "haproxy" "haproxy").Force()
+        if File.Exists debian then debian else "haproxy")
 
 /// The ```haproxy block of docs/deploy.md with its TLS frontend bound to 127.0.0.1:`tlsPort` with `pem`, and its
 /// server lines pointed, in order, at 127.0.0.1:`ports`.
@@ -85,7 +90,7 @@ let finishWithin (seconds: float) (tasks: Task list) =
 let scaleOut =
     testSequenced <| testList "Scale-out" [
         test "behind HAProxy with TLS: a server killed under load loses only its own calls, and the checks take it out" {
-            haproxyPackage.Force()
+            let haproxyProgram = haproxy.Force()
             let _, crt, key = Tino.Tests.Hosting.TlsTests.certificateFiles.Force()
             let folder = Directory.CreateTempSubdirectory("tino-haproxy-").FullName
             try
@@ -100,12 +105,12 @@ let scaleOut =
                 let socket = Path.Combine(folder, "admin.sock")
                 let config = Path.Combine(folder, "haproxy.cfg")
                 File.WriteAllText(config, globalSection socket + deployConfig tlsPort pem [ snd startedA; snd startedB ])
-                let code, checkOutput = runToEnd "haproxy" [ "-c"; "-f"; config ] folder [] (TimeSpan.FromSeconds 30.0)
+                let code, checkOutput = runToEnd haproxyProgram [ "-c"; "-f"; config ] folder [] (TimeSpan.FromSeconds 30.0)
                 Expect.equal code 0 $"haproxy -c accepts the configuration:\n{checkOutput}"
-                use haproxy = new Child("haproxy", [ "-db"; "-f"; config ], folder)
+                use balancer = new Child(haproxyProgram, [ "-db"; "-f"; config ], folder)
                 let states () =
                     try serverStates socket with error -> Map [ "stats socket", error.Message ]
-                let explain () = $"{states ()}\n{haproxy.Output}"
+                let explain () = $"{states ()}\n{balancer.Output}"
                 waitUntil (TimeSpan.FromSeconds 15.0) explain (fun () -> states () = Map [ "tino1", "UP"; "tino2", "UP" ])
 
                 // Clients over TLS to HAProxy, which must present the certificate of the PEM file.
