@@ -86,6 +86,18 @@ let finishWithin (seconds: float) (tasks: Task list) =
     Task.WhenAny(Task.WhenAll(tasks), Task.Delay(TimeSpan.FromSeconds seconds)).Wait()
     if not (List.forall (fun (t: Task) -> t.IsCompleted) tasks) then failtestf "calls still running after %.0f s" seconds
 
+/// Lets the load run for 700 ms, SIGKILLs `victim`, lets the load run `afterMs` more, stops it and waits for every
+/// call to end; the workers' success counts at the kill.
+let killUnderLoad (victim: Child) (counts: int[]) (stop: CancellationTokenSource) (afterMs: int) (calls: Task list) =
+    Thread.Sleep 700
+    Expect.isTrue (Array.forall (fun n -> n > 0) counts) "every worker is calling"
+    victim.Kill()
+    let atKill = Array.copy counts
+    Thread.Sleep afterMs
+    stop.Cancel()
+    finishWithin 15.0 calls
+    atKill
+
 [<Tests>]
 let scaleOut =
     testSequenced <| testList "Scale-out" [
@@ -141,14 +153,7 @@ let scaleOut =
                     let counts = Array.zeroCreate workers.Length
                     let loops =
                         workers |> List.mapi (fun i client -> addLoop (fun n -> call<int64> client "add" [ arg n; arg 1 ]) counts i stop.Token)
-                    Thread.Sleep 700
-                    Expect.isTrue (Array.forall (fun n -> n > 0) counts) "every worker is calling"
-                    a.Kill()
-                    let atKill = Array.copy counts
-                    Thread.Sleep 1000
-                    stop.Cancel()
-                    finishWithin 15.0 [ for t in sleepsA @ sleepsB -> t :> Task ]
-                    finishWithin 15.0 [ for t in loops -> t :> Task ]
+                    let atKill = killUnderLoad a counts stop 1000 ([ for t in sleepsA @ sleepsB -> t :> Task ] @ [ for t in loops -> t :> Task ])
 
                     for sleeping in sleepsA do
                         Throws.Of<TinoConnectionException>(sleeping) |> ignore
@@ -207,14 +212,7 @@ let scaleOut =
                                 | Some failure -> failures.Enqueue((i, failure))
                                 | None -> ()
                         } :> Task ]
-                Thread.Sleep 700
-                Expect.isTrue (Array.forall (fun n -> n > 0) counts) "every worker is calling"
-                a.Kill()
-                let atKill = Array.copy counts
-                Thread.Sleep 1500
-                stop.Cancel()
-                finishWithin 15.0 [ for t in sleeps -> t :> Task ]
-                finishWithin 15.0 loops
+                let atKill = killUnderLoad a counts stop 1500 ([ for t in sleeps -> t :> Task ] @ loops)
 
                 let outcomes = [ for sleeping in sleeps -> if sleeping.IsCompletedSuccessfully then "done" else "failed" ]
                 Expect.equal (List.sort outcomes) [ "done"; "done"; "failed"; "failed" ] "of four long calls in turn, the two on the killed server fail"
