@@ -59,9 +59,7 @@ internal sealed class ClientConnection
             if (options.UseTls)
             {
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
-                var authentication = options.Tls ?? new SslClientAuthenticationOptions();
-                authentication.TargetHost ??= host;
-                await tls.AuthenticateAsClientAsync(authentication, timeout.Token).ConfigureAwait(false);
+                await tls.AuthenticateAsClientAsync(ForHost(options.Tls, host), timeout.Token).ConfigureAwait(false);
                 stream = tls;
             }
             return new ClientConnection(socket, stream);
@@ -76,6 +74,30 @@ internal sealed class ClientConnection
             throw new TinoConnectionException($"could not connect to {endPoint}: {error.Message}", error);
         }
     }
+
+    /// <summary>
+    /// The caller's TLS options with the server's name as target host when they name none: a copy,
+    /// since one options object may serve clients of several hosts.
+    /// </summary>
+    private static SslClientAuthenticationOptions ForHost(SslClientAuthenticationOptions? given, string host) =>
+        given is null
+            ? new SslClientAuthenticationOptions { TargetHost = host }
+            : new SslClientAuthenticationOptions
+            {
+                TargetHost = given.TargetHost ?? host,
+                ClientCertificates = given.ClientCertificates,
+                ClientCertificateContext = given.ClientCertificateContext,
+                LocalCertificateSelectionCallback = given.LocalCertificateSelectionCallback,
+                RemoteCertificateValidationCallback = given.RemoteCertificateValidationCallback,
+                EnabledSslProtocols = given.EnabledSslProtocols,
+                CertificateRevocationCheckMode = given.CertificateRevocationCheckMode,
+                CertificateChainPolicy = given.CertificateChainPolicy,
+                CipherSuitesPolicy = given.CipherSuitesPolicy,
+                EncryptionPolicy = given.EncryptionPolicy,
+                ApplicationProtocols = given.ApplicationProtocols,
+                AllowRenegotiation = given.AllowRenegotiation,
+                AllowTlsResume = given.AllowTlsResume,
+            };
 
     /// <summary>Queues a request and the wait for its reply, in the same order.</summary>
     public void Send(PendingReply reply, ReadOnlySpan<byte> request)
