@@ -104,6 +104,7 @@ internal sealed partial class Connection
                 await DrainInFlightAsync().ConfigureAwait(false);
                 TrackUnfinishedRequest(buffer);
                 _input.AdvanceTo(buffer.Start, buffer.End);
+                WriteQueuedEvents();
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
                 if (_closeAfterReplies || read.IsCompleted || flush.IsCompleted)
                 {
@@ -299,7 +300,7 @@ internal sealed partial class Connection
     }
 
     private CompiledCommand? FindAppCommand(in ReadOnlySequence<byte> name) =>
-        _app.Commands.TryGet(name, out var command) ? command : null;
+        !IsSubscribed && _app.Commands.TryGet(name, out var command) ? command : null;
 
     private bool RunCommand(CompiledCommand command, out ValueTask pending)
     {
@@ -369,6 +370,7 @@ internal sealed partial class Connection
     private async ValueTask CloseAsync()
     {
         _closed.Cancel();
+        EndSessions();
         await _input.CompleteAsync().ConfigureAwait(false);
         try
         {

@@ -9,7 +9,7 @@ namespace Tino;
 /// </summary>
 internal static class HandlerBinder
 {
-    public static CommandDelegate Compile(CommandHandler handler)
+    public static CommandDelegate Compile(CommandHandler handler, Publisher publisher, StreamOptions streams)
     {
         var context = Expression.Parameter(typeof(CommandContext), "context");
         var frame = Expression.Property(context, nameof(CommandContext.Frame));
@@ -20,11 +20,12 @@ internal static class HandlerBinder
             ParameterSource.CancellationToken => (Expression)Expression.Property(context, nameof(CommandContext.CancellationToken)),
             ParameterSource.AuthRequired => Magic(nameof(MagicValues.AuthRequired), parameter, context),
             ParameterSource.Auth => Magic(nameof(MagicValues.Auth), parameter, context),
+            ParameterSource.Publisher => Expression.Constant(publisher),
             _ => Magic(nameof(MagicValues.ConnState), parameter, context),
         }).ToArray();
 
         var call = Expression.Invoke(Expression.Constant(handler.Invoke), arguments);
-        var body = WriteResult(context, call, handler.ResultType);
+        var body = StreamReplies.Bind(context, call, handler.ResultType, streams) ?? WriteResult(context, call, handler.ResultType);
         return Expression.Lambda<CommandDelegate>(body, $"tino_{handler.Name}", [context]).Compile();
     }
 
