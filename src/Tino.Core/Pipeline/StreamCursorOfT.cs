@@ -40,23 +40,22 @@ internal sealed class StreamCursor<T> : StreamCursor
     public override async ValueTask<StreamBatchOutcome> WriteBatchAsync(IBufferWriter<byte> output, int count, TimeSpan pollTimeout)
     {
         _batch.Clear();
-        bool ended;
         if (_pump is null && !_pulledToEnd)
         {
             PullInline(count);
-            ended = _pulledToEnd;
         }
-        else
+        var reader = _ahead.Reader;
+        if (_batch.Count == 0)
         {
-            var reader = _ahead.Reader;
             Drain(reader, count);
             if (_batch.Count == 0 && !reader.Completion.IsCompleted)
             {
                 await WaitForItemAsync(reader, pollTimeout).ConfigureAwait(false);
                 Drain(reader, count);
             }
-            ended = reader.Completion.IsCompleted;
         }
+        // Completed once the producer has ended (inline or in the pump) and every item has been taken.
+        var ended = reader.Completion.IsCompleted;
         if (ended && Error is not null && _batch.Count == 0)
         {
             return StreamBatchOutcome.Failed;

@@ -221,6 +221,14 @@ let cursors =
                     if at = "0" || tries > 50 then acc @ got else drain (acc @ got) (tries + 1)
                 Expect.equal (ints (drain [] 0)) [ 0; 1 ] "the items came later")
         }
+        test "ITER of a producer that is asynchronous from the start waits for its first item" {
+            withStreams None (fun _ server ->
+                use c = connect server
+                let watch = Stopwatch.StartNew()
+                let _, items = batchOf (iter c "slow" [ mp 1; mp 50 ])
+                Expect.equal (ints items) [ 0 ] "the first item is in ITER's reply"
+                Expect.isLessThan watch.ElapsedMilliseconds 900L "well before the poll timeout")
+        }
         test "a cursor unread for its idle lifetime is closed and its producer cancelled" {
             withStreams (streamOptions (StreamOptions(CursorIdleTimeout = TimeSpan.FromMilliseconds 150.0))) (fun probe server ->
                 use c = connect server
