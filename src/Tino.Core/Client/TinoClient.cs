@@ -101,16 +101,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         var request = StartRequest(command, arguments.Length);
         try
         {
-            var value = t_value ??= new ArrayBufferWriter<byte>(256);
-            foreach (var argument in arguments)
-            {
-                value.ResetWrittenCount();
-                var writer = new MessagePackWriter(value);
-                argument.WriteTo(ref writer, _serializer);
-                writer.Flush();
-                RespWriter.WriteBulkString(request, value.WrittenSpan);
-            }
-            Shrink(ref t_value);
+            WriteArguments(request, arguments);
         }
         catch (Exception error)
         {
@@ -143,6 +134,7 @@ public sealed partial class TinoClient : IAsyncDisposable
             await _callTimeouts.DisposeAsync().ConfigureAwait(false);
         }
         _connection.Close(new TinoConnectionException("the client was disposed"));
+        CloseSubscriptions();
     }
 
     private ArrayBufferWriter<byte> StartRequest(string command, int argumentCount)
