@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using MessagePack;
 using Tino.Protocol;
@@ -10,9 +11,17 @@ namespace Tino.Client;
 /// One stream command read through a cursor: <c>ITER</c>, then <c>NEXT</c> requests kept in flight on the same
 /// connection, each reply a batch; <c>CLOSE</c> when the reader leaves before the end.
 /// </summary>
-internal sealed class ClientStream<T>(TinoClient client, byte[] iter, Func<ReadOnlyMemory<byte>, MessagePackSerializerOptions, T> decode) : IAsyncEnumerable<T>
+/// <param name="client">The client whose connection the stream pins.</param>
+/// <param name="iter">The whole <c>ITER</c> request.</param>
+/// <param name="decode">Turns an item's MessagePack into an item.</param>
+/// <param name="bound">Cancels every enumeration, together with the token each is given.</param>
+internal sealed class ClientStream<T>(TinoClient client, byte[] iter, Func<ReadOnlyMemory<byte>, MessagePackSerializerOptions, T> decode, CancellationToken bound) : IAsyncEnumerable<T>
 {
-    public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    // The compiler links the two tokens when both can be cancelled.
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        ReadAsync(bound).GetAsyncEnumerator(cancellationToken);
+
+    private async IAsyncEnumerable<T> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var options = client.Options;
         var serializer = client.Serializer;

@@ -18,7 +18,14 @@ public sealed partial class TinoClient
     /// </code></example>
     /// <exception cref="TinoRemoteException">While enumerating: the server replied an error (the call's, or the producer's).</exception>
     /// <exception cref="TinoConnectionException">While enumerating: the connection was lost; a cursor does not survive it.</exception>
-    public IAsyncEnumerable<T> StreamAsync<T>(string command, params ReadOnlySpan<TinoArg> arguments)
+    public IAsyncEnumerable<T> StreamAsync<T>(string command, params ReadOnlySpan<TinoArg> arguments) =>
+        StreamAsync<T>(command, CancellationToken.None, arguments);
+
+    /// <inheritdoc cref="StreamAsync{T}(string, ReadOnlySpan{TinoArg})"/>
+    /// <param name="command">The command's name.</param>
+    /// <param name="cancellationToken">Ends every enumeration of the stream (as the token given to each enumeration does): the reader sees <see cref="OperationCanceledException"/> and the cursor is closed.</param>
+    /// <param name="arguments">The arguments, in order.</param>
+    public IAsyncEnumerable<T> StreamAsync<T>(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
     {
         ArgumentNullException.ThrowIfNull(command);
         var request = StartRequest("ITER", 1 + arguments.Length);
@@ -26,14 +33,14 @@ public sealed partial class TinoClient
         WriteArguments(request, arguments);
         var iter = request.WrittenSpan.ToArray();
         Shrink(ref t_request);
-        return new ClientStream<T>(this, iter, static (bytes, options) => MessagePackSerializer.Deserialize<T>(bytes, options));
+        return new ClientStream<T>(this, iter, static (bytes, options) => MessagePackSerializer.Deserialize<T>(bytes, options), cancellationToken);
     }
 
     /// <summary>
     /// <see cref="StreamAsync{T}(string, ReadOnlySpan{TinoArg})"/> with arguments that are already MessagePack, giving each
     /// item's MessagePack bytes undecoded: the entry point for code that calls streams by reflection (typed proxies).
     /// </summary>
-    public IAsyncEnumerable<ReadOnlyMemory<byte>> StreamRawAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments)
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> StreamRawAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -45,7 +52,7 @@ public sealed partial class TinoClient
         }
         var iter = request.WrittenSpan.ToArray();
         Shrink(ref t_request);
-        return new ClientStream<ReadOnlyMemory<byte>>(this, iter, static (bytes, _) => bytes);
+        return new ClientStream<ReadOnlyMemory<byte>>(this, iter, static (bytes, _) => bytes, cancellationToken);
     }
 
     /// <summary>Writes each argument as a bulk string holding its MessagePack.</summary>

@@ -101,7 +101,16 @@ public sealed partial class TinoClient : IAsyncDisposable
         var request = StartRequest(command, arguments.Length);
         try
         {
-            WriteArguments(request, arguments);
+            var value = t_value ??= new ArrayBufferWriter<byte>(256);
+            foreach (var argument in arguments)
+            {
+                value.ResetWrittenCount();
+                var writer = new MessagePackWriter(value);
+                argument.WriteTo(ref writer, _serializer);
+                writer.Flush();
+                RespWriter.WriteBulkString(request, value.WrittenSpan);
+            }
+            Shrink(ref t_value);
         }
         catch (Exception error)
         {

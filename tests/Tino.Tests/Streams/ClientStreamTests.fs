@@ -87,6 +87,16 @@ let clientStreams =
                 enumerator.DisposeAsync().AsTask().Wait()
                 signalled probe.Cancelled "the producer was cancelled")
         }
+        test "a token given to StreamAsync cancels its enumerations too" {
+            withStreamClient TinoClientOptions.Default (fun probe _ client ->
+                use cancel = new CancellationTokenSource()
+                let ticking = client.StreamAsync<int>("slow", cancel.Token, ReadOnlySpan [| arg 100; arg 20 |])
+                let reading = Task.Run(fun () -> take 1000 ticking)
+                Thread.Sleep 100
+                cancel.Cancel()
+                Throws.Of<OperationCanceledException>(reading) |> ignore
+                signalled probe.Cancelled "the cursor was closed")
+        }
         test "errors: the producer's after its items, the call's at once" {
             withStreamClient TinoClientOptions.Default (fun _ _ client ->
                 let seen = ResizeArray<int>()
