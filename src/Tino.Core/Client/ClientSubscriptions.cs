@@ -140,17 +140,19 @@ internal sealed class ClientSubscriptions(Func<Func<RespReply, bool>, Cancellati
     /// <summary>Ends the readers on <paramref name="connection"/> (all, when null) with <paramref name="reason"/>; the next subscription opens a new connection.</summary>
     private void Fail(Exception reason, ClientConnection? connection)
     {
-        Entry[] lost;
+        ChannelWriter<ReceivedEvent>[] listeners;
         lock (_gate)
         {
-            lost = [.. _entries.Values.Where(entry => connection is null || entry.Connection == connection)];
-            foreach (var (key, entry) in _entries.Where(pair => lost.Contains(pair.Value)).ToArray())
+            var lost = _entries.Where(pair => connection is null || pair.Value.Connection == connection).ToArray();
+            foreach (var (key, _) in lost)
             {
                 _entries.Remove(key);
             }
+            // Copied under the lock: a reader that leaves removes itself from its entry's list.
+            listeners = [.. lost.SelectMany(pair => pair.Value.Listeners)];
         }
         var error = reason as TinoConnectionException ?? new TinoConnectionException("the subscriber connection was lost", reason);
-        foreach (var listener in lost.SelectMany(entry => entry.Listeners))
+        foreach (var listener in listeners)
         {
             listener.TryComplete(error);
         }
