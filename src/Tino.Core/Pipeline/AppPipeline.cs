@@ -133,7 +133,7 @@ internal sealed class AppPipeline
 
     private static void CheckResult(CommandHandler handler, MessagePackSerializerOptions serializer)
     {
-        var replyType = handler.StreamItemType ?? HandlerBinder.ReplyType(handler.ResultType);
+        var replyType = HandlerBinder.ReplyType(handler.ResultType);
         if (replyType != typeof(void))
         {
             RequireFormatter(handler, replyType, serializer, "the result");

@@ -54,9 +54,10 @@ internal static class HandlerBinder
         return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.Value), resultType), context, call);
     }
 
-    /// <summary>The type a handler's reply carries: its return type with any task unwrapped; void for none.</summary>
+    /// <summary>The type a handler's reply carries: its return type with any task unwrapped; void for none; a stream's item type.</summary>
     public static Type ReplyType(Type resultType) =>
-        resultType == typeof(Task) || resultType == typeof(ValueTask) ? typeof(void)
+        StreamShape.ItemType(resultType) is { } item ? item
+        : resultType == typeof(Task) || resultType == typeof(ValueTask) ? typeof(void)
         : resultType.IsGenericType && (resultType.GetGenericTypeDefinition() == typeof(Task<>) || resultType.GetGenericTypeDefinition() == typeof(ValueTask<>))
             ? resultType.GetGenericArguments()[0]
             : resultType;
