@@ -266,7 +266,7 @@ internal sealed partial class Connection
             wait = _requestTimeout - Stopwatch.GetElapsedTime(_requestStartedAt);
             wait = wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
         }
-        else if (_idleTimeout != Timeout.InfiniteTimeSpan)
+        else if (_idleTimeout != Timeout.InfiniteTimeSpan && !IsSubscribed)
         {
             wait = _idleTimeout;
         }

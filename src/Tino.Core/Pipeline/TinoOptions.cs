@@ -36,7 +36,10 @@ public sealed record TinoOptions
     /// <summary>How long a request may take to arrive once its first byte has (slow senders are closed).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a connection may stay silent between requests; <see cref="Timeout.InfiniteTimeSpan"/> (the default) for ever.</summary>
+    /// <summary>
+    /// How long a connection may stay silent between requests; <see cref="Timeout.InfiniteTimeSpan"/> (the default) for ever.
+    /// A connection in the subscribed state is never idle (as in Redis): it waits for events.
+    /// </summary>
     public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>

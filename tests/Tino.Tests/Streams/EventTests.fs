@@ -107,6 +107,15 @@ let subscribedState =
                 Expect.equal (frame (c.Call("PUNSUBSCRIBE", ascii "p*"))) [ "punsubscribe"; "p*"; ":0" ] "p*"
                 Expect.equal (text (c.Call("PING"))) "PONG" "ordinary again")
         }
+        test "the idle timeout does not close a subscriber, which waits for events" {
+            withStreams (Some(TinoOptions(IdleTimeout = TimeSpan.FromMilliseconds 100.0))) (fun _ server ->
+                use subscriber = connect server
+                use idle = connect server
+                subscriber.Call("SUBSCRIBE", ascii "quiet") |> ignore
+                Expect.isTrue (idle.IsClosedByServer()) "an ordinary silent connection is closed"
+                Expect.equal (server.Publisher.Publish("quiet", 1)) 1 "the subscriber is still there"
+                Expect.equal (frame (subscriber.ReadReply())) [ "message"; "quiet"; msgpackText 1 ] "and receives")
+        }
         test "SUBSCRIBE of no channel is Redis's argument error" {
             withStreams None (fun _ server ->
                 use c = connect server
