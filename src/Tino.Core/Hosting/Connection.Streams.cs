@@ -25,39 +25,6 @@ internal sealed partial class Connection
 
     private StreamOptions Streams => _app.App.Options.Streams;
 
-    /// <summary>Runs a stream or event built-in, or refuses what the subscribed state does not allow; false to go on with the ordinary built-ins.</summary>
-    private bool TryRunSessionBuiltin(in ReadOnlySequence<byte> name, out ValueTask pending, out bool mustAwait)
-    {
-        pending = default;
-        mustAwait = false;
-        var session = SessionBuiltin.Table.TryGet(name, out var found) ? found : null;
-        if (IsSubscribed && session is not { AllowedWhileSubscribed: true })
-        {
-            return AnswerWhileSubscribed(name, session);
-        }
-        switch (session?.Kind)
-        {
-            case null:
-                return false;
-            case SessionBuiltinKind.Iter:
-                mustAwait = Iter(out pending);
-                break;
-            case SessionBuiltinKind.Next:
-                mustAwait = Next(out pending);
-                break;
-            case SessionBuiltinKind.Close:
-                Close();
-                break;
-            case SessionBuiltinKind.Subscribe or SessionBuiltinKind.PSubscribe:
-                Subscribe(patterns: session.Kind == SessionBuiltinKind.PSubscribe, session.Name);
-                break;
-            default:
-                Unsubscribe(patterns: session.Kind == SessionBuiltinKind.PUnsubscribe);
-                break;
-        }
-        return true;
-    }
-
     /// <summary>ITER &lt;command&gt; &lt;args...&gt;: the command's pipeline opens a cursor, and its first batch is the reply.</summary>
     private bool Iter(out ValueTask pending)
     {
@@ -292,22 +259,5 @@ internal sealed partial class Connection
             SessionLog.CursorExpired(_logger, Id, Encoding.ASCII.GetString(cursor.Id), cursor.CommandName, lifetime.TotalSeconds);
             cursor.End(cancel: true);
         }
-    }
-
-    /// <summary>Ends every cursor and subscription of a closing connection.</summary>
-    private void EndSessions()
-    {
-        _cursorSweep?.Dispose();
-        StreamCursor[] open;
-        lock (_cursorGate)
-        {
-            open = _cursors is null ? [] : [.. _cursors.Values];
-            _cursors?.Clear();
-        }
-        foreach (var cursor in open)
-        {
-            cursor.End(cancel: true);
-        }
-        EndSubscriptions();
     }
 }
