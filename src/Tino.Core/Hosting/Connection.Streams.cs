@@ -16,6 +16,9 @@ internal sealed partial class Connection
     /// <summary>Items per batch when NEXT gives no count, and for ITER's first batch.</summary>
     private const int DefaultBatch = 64;
 
+    /// <summary>NEXT's count is located like an argument: <c>["command","count"]</c>, an int32.</summary>
+    private const string CountError = "[\"command\",\"count\"] \"count must be a positive integer\" \"int32\"";
+
     private readonly object _cursorGate = new();
     private readonly RespArguments _iterArguments = new();
     private Dictionary<long, StreamCursor>? _cursors;
@@ -125,7 +128,7 @@ internal sealed partial class Connection
         {
             if (!_arguments.TryGetInteger(1, out var asked) || asked is < 1 or > int.MaxValue)
             {
-                RespWriter.WriteError(_output, "VALIDATION_ERROR"u8, """["command","count"] "count must be a positive integer" "int32" """.TrimEnd());
+                RespWriter.WriteError(_output, "VALIDATION_ERROR"u8, CountError);
                 return false;
             }
             count = (int)asked;
