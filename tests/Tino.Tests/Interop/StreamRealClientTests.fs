@@ -41,6 +41,22 @@ let private clients (label: string) (create: unit -> TinoApp) =
               Expect.equal code 0 $"the script ran: {err}"
               Expect.equal (out.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> List.ofArray) expectedFromScript "its output")
       }
+      test $"the Tino client reads range and receives notify's events ({label})" {
+          withApp (create ()) (fun server ->
+              let client = Tino.Tests.Client.ClientTests.connectTo server Client.TinoClientOptions.Default
+              try
+                  let range = client.StreamAsync<int>("range", ReadOnlySpan [| Client.TinoArg.op_Implicit 1000 |])
+                  Expect.equal (Tino.Tests.Streams.ClientStreamTests.all range) [ 0..999 ] "range"
+                  let reading = Tasks.Task.Run(fun () -> Tino.Tests.Streams.ClientStreamTests.take 2 (client.SubscribeAsync<string>("news")))
+                  let notify (v: string) = client.CallAsync<int>("notify", ReadOnlySpan [| Client.TinoArg.op_Implicit "news"; Client.TinoArg.op_Implicit v |]).AsTask().Result
+                  let watch = Stopwatch.StartNew()
+                  while notify "probe" = 0 && watch.Elapsed < TimeSpan.FromSeconds 10.0 do
+                      Thread.Sleep 5
+                  notify "hello" |> ignore
+                  Expect.equal reading.Result [ "probe"; "hello" ] "the probe that was delivered, then the event"
+              finally
+                  client.DisposeAsync().AsTask().Wait())
+      }
       test $"StackExchange.Redis's subscriber API receives notify's events, by channel and by pattern ({label})" {
           withApp (create ()) (fun server ->
               use redis = ConnectionMultiplexer.Connect($"127.0.0.1:{portOf server},abortConnect=true")
