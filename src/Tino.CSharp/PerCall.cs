@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tino;
 
 /// <summary>Runs one call inside a scope that is disposed once the call has finished, whether it succeeded or threw.</summary>
@@ -11,6 +13,28 @@ internal static class PerCall
         try
         {
             await call(scope).ConfigureAwait(false);
+        }
+        finally
+        {
+            await scope.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A stream that, once read, opens a scope, runs <paramref name="call"/> in it, passes its items on, and disposes the
+    /// scope when the stream ends, fails or is closed.
+    /// </summary>
+    public static async IAsyncEnumerable<T> Stream<TScope, T>(Func<TScope> open, Func<TScope, ValueTask<IAsyncEnumerable<T>>> call, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TScope : IAsyncDisposable
+    {
+        var scope = open();
+        try
+        {
+            var items = await call(scope).ConfigureAwait(false);
+            await foreach (var item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                yield return item;
+            }
         }
         finally
         {

@@ -8,7 +8,8 @@ namespace Tino;
 /// Wraps a handler so that some of its parameters are filled per call from a scope opened before the call and
 /// disposed after it (a service scope, or an instance a factory made). The wrapped handler keeps the other
 /// parameters, their records unchanged, so the core pipeline binds them as it would the original's; it returns a
-/// <see cref="ValueTask"/> or <see cref="ValueTask{T}"/> that completes once the scope is disposed.
+/// <see cref="ValueTask"/> or <see cref="ValueTask{T}"/> that completes once the scope is disposed, or, for a stream
+/// command, an <see cref="IAsyncEnumerable{T}"/> that disposes the scope when the stream ends.
 /// </summary>
 internal static class PerCallHandler
 {
@@ -36,12 +37,20 @@ internal static class PerCallHandler
             arguments[i] = wire;
         }
 
-        var (call, replyType) = AsValueTask(Expression.Invoke(Expression.Constant(handler.Invoke), arguments), handler.ResultType);
+        Expression invoke = Expression.Invoke(Expression.Constant(handler.Invoke), arguments);
+        var resultType = handler.ResultType;
+        var streamItem = handler.StreamItemType;
+        if (streamItem is not null && !StreamIsTask(resultType))
+        {
+            resultType = typeof(IAsyncEnumerable<>).MakeGenericType(streamItem);
+            invoke = Expression.Convert(invoke, resultType);
+        }
+        var (call, replyType) = AsValueTask(invoke, resultType);
         var inner = Expression.Lambda(Expression.GetFuncType(typeof(TScope), call.Type), call, scope);
-        var helper = replyType is null
-            ? Helper(nameof(PerCall.Run), typeof(TScope))
-            : Helper(nameof(PerCall.RunOf), typeof(TScope), replyType);
-        var body = Expression.Call(helper, Expression.Constant(open), inner);
+        // A stream keeps its scope until the stream ends, not just until the handler returns it.
+        var body = streamItem is not null
+            ? Expression.Call(Helper(nameof(PerCall.Stream), typeof(TScope), streamItem), Expression.Constant(open), inner, Expression.Constant(default(CancellationToken)))
+            : Expression.Call(replyType is null ? Helper(nameof(PerCall.Run), typeof(TScope)) : Helper(nameof(PerCall.RunOf), typeof(TScope), replyType), Expression.Constant(open), inner);
         var delegateType = Expression.GetDelegateType([.. outer.Select(p => p.Type), body.Type]);
         var wrapped = Expression.Lambda(delegateType, body, $"tino_{handler.Name}", outer).Compile();
         return handler with { Parameters = kept.ToImmutable(), ResultType = body.Type, Invoke = wrapped };
@@ -68,6 +77,9 @@ internal static class PerCallHandler
         var valueTask = typeof(ValueTask<>).MakeGenericType(reply);
         return resultType == valueTask ? (call, reply) : (Expression.New(valueTask.GetConstructor([resultType])!, call), reply);
     }
+
+    private static bool StreamIsTask(Type resultType) =>
+        resultType.IsGenericType && (resultType.GetGenericTypeDefinition() == typeof(Task<>) || resultType.GetGenericTypeDefinition() == typeof(ValueTask<>));
 
     private static MethodInfo Helper(string name, params Type[] arguments) =>
         typeof(PerCall).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!.MakeGenericMethod(arguments);

@@ -37,10 +37,12 @@ public sealed class TinoAppBuilder
 
     /// <summary>
     /// Adds a command. The handler is any delegate or method group, synchronous or returning <see cref="Task"/>,
-    /// <see cref="Task{T}"/>, <see cref="ValueTask"/> or <see cref="ValueTask{T}"/>. Its parameters are, in any order,
+    /// <see cref="Task{T}"/>, <see cref="ValueTask"/> or <see cref="ValueTask{T}"/>, or <see cref="IAsyncEnumerable{T}"/>
+    /// for a stream command (read whole, or with ITER / NEXT). Its parameters are, in any order,
     /// wire arguments (one MessagePack value each, by position), magic parameters (<see cref="AuthRequired{T}"/>,
-    /// <see cref="Auth{T}"/>, <see cref="ConnState{T}"/>, <see cref="CancellationToken"/>) and services (see
-    /// <see cref="FromServicesAttribute"/>), resolved per call from a fresh scope of <see cref="Services"/>.
+    /// <see cref="Auth{T}"/>, <see cref="ConnState{T}"/>, <see cref="CancellationToken"/>, <see cref="Publisher"/>) and
+    /// services (see <see cref="FromServicesAttribute"/>), resolved per call from a fresh scope of <see cref="Services"/>
+    /// (for a stream, a scope that lasts until the stream ends).
     /// </summary>
     /// <param name="name">The command's name, matched case-insensitively.</param>
     /// <param name="handler">The handler.</param>

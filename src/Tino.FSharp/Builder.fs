@@ -1,6 +1,7 @@
 namespace Tino.FSharp
 
 open System
+open System.Collections.Immutable
 open System.Threading
 open System.Threading.Tasks
 open Tino
@@ -39,9 +40,11 @@ type TinoBuilder() =
     /// <summary>
     /// Adds the command <c>name</c> running <c>handler</c>, a curried F# function of any arity (or a .NET delegate).
     /// Each curried parameter is one wire argument, by position; a tupled parameter is one argument (an array);
-    /// <c>unit</c> is none; <c>AuthRequired&lt;'T&gt;</c>, <c>Auth&lt;'T&gt;</c>, <c>ConnState&lt;'T&gt;</c> and
-    /// <c>CancellationToken</c> are filled by the server. The result may be a value, <c>unit</c>, <c>Async</c>,
-    /// <c>Task</c>, <c>ValueTask</c> or <c>Result</c> (an <c>Error</c> replies an error).
+    /// <c>unit</c> is none; <c>AuthRequired&lt;'T&gt;</c>, <c>Auth&lt;'T&gt;</c>, <c>ConnState&lt;'T&gt;</c>,
+    /// <c>CancellationToken</c> and <c>Publisher</c> are filled by the server. The result may be a value, <c>unit</c>,
+    /// <c>Async</c>, <c>Task</c>, <c>ValueTask</c> or <c>Result</c> (an <c>Error</c> replies an error); a
+    /// <c>seq&lt;'T&gt;</c> or <c>IAsyncEnumerable&lt;'T&gt;</c> (see <c>Stream.create</c>) makes a stream command,
+    /// read with <c>ITER</c> / <c>NEXT</c> or whole as an array.
     /// </summary>
     [<CustomOperation("command")>]
     member _.Command(spec: TinoSpec, name: string, handler: 'F) =
@@ -149,6 +152,21 @@ type TinoBuilder() =
     /// Limits on request frames (PROTOCOL.md section 8).
     [<CustomOperation("limits")>]
     member _.Limits(spec: TinoSpec, limits: RespLimits) = option (nameof TinoOptions.Default.Limits) limits spec
+
+    /// How stream commands are served: plain reply limit, open cursors, read-ahead, poll timeout, idle lifetime.
+    [<CustomOperation("stream_options")>]
+    member _.StreamOptions(spec: TinoSpec, streams: StreamOptions) = option (nameof TinoOptions.Default.Streams) streams spec
+
+    /// How server events are delivered: each subscriber's queue limit, and the channels that need auth.
+    [<CustomOperation("event_options")>]
+    member _.EventOptions(spec: TinoSpec, events: EventOptions) = option (nameof TinoOptions.Default.Events) events spec
+
+    /// Only authenticated connections may receive the channels matching these Redis glob patterns.
+    [<CustomOperation("auth_required_channels")>]
+    member _.AuthRequiredChannels(spec: TinoSpec, patterns: string list) =
+        let events = spec.Options.Events
+        let changed = EventOptions(MaxQueuedBytesPerSubscriber = events.MaxQueuedBytesPerSubscriber, AuthRequiredChannels = ImmutableArray.CreateRange(Seq.append events.AuthRequiredChannels patterns))
+        option (nameof TinoOptions.Default.Events) changed spec
 
 /// The `tino { }` expression.
 [<AutoOpen>]

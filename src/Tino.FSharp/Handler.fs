@@ -35,6 +35,8 @@ type internal ResultAdapters =
     static member StartAsync<'T>(computation: Async<'T>, cancellation: CancellationToken) : Task<'T> =
         Async.StartImmediateAsTask(computation, cancellation)
 
+    static member OfSeq<'T>(items: seq<'T>) : Collections.Generic.IAsyncEnumerable<'T> = Stream.ofSeq items
+
 /// Turns a curried F# function into the `CommandHandler` record the pipeline compiles: one wire argument per
 /// curried parameter, magic parameters by type, the result adapted to a value, nothing or a task.
 module internal Handlers =
@@ -141,6 +143,8 @@ module internal Handlers =
             unwrapInside "UnwrapTask" (t.GetGenericArguments()[0])
         elif isGeneric typedefof<ValueTask<_>> t then
             unwrapInside "UnwrapValueTask" (t.GetGenericArguments()[0])
+        elif isGeneric typedefof<seq<_>> t then
+            Expression.Call(adapter "OfSeq" (t.GetGenericArguments()), call)
         elif isGeneric typedefof<Async<_>> t then
             adapt (Expression.Call(adapter "StartAsync" (t.GetGenericArguments()), call, cancellation.Value)) cancellation
         else

@@ -13,23 +13,28 @@ namespace Tino.Hosting;
 /// </summary>
 public sealed class TinoHostedService : IHostedService, IAsyncDisposable
 {
-    private readonly TinoApp _app;
     private readonly TinoServerOptions _options;
-    private readonly ILoggerFactory? _loggerFactory;
-    private TinoServer? _server;
+    private readonly Lazy<TinoServer> _server;
+    private bool _started;
 
     /// <summary>Prepares to serve <paramref name="app"/>; the server starts with the host.</summary>
     public TinoHostedService(TinoApp app, IOptions<TinoServerOptions> options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
-        _app = app;
         _options = options.Value;
-        _loggerFactory = loggerFactory;
+        var configured = app.WithOptions(_options.ApplyTo(app.Options));
+        _server = new Lazy<TinoServer>(() => new TinoServer(configured, loggerFactory));
     }
 
     /// <summary>Where the server listens, with the real port when configured with port 0; null before the host starts.</summary>
-    public IPEndPoint? LocalEndPoint => _server?.LocalEndPoint;
+    public IPEndPoint? LocalEndPoint => _server.IsValueCreated ? _server.Value.LocalEndPoint : null;
+
+    /// <summary>
+    /// The server's publisher of events, usable before the host starts (events published then reach nobody).
+    /// <c>AddTino</c> registers it in the container, so app code can take it as a service.
+    /// </summary>
+    public Publisher Publisher => _server.Value.Publisher;
 
     /// <summary>The server's address as a URL, <c>redis://host:port</c>; null before the host starts.</summary>
     public string? Address => LocalEndPoint is { } endPoint ? $"redis://{_options.Host}:{endPoint.Port}" : null;
@@ -37,24 +42,24 @@ public sealed class TinoHostedService : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_server is not null)
+        if (_started)
         {
             throw new InvalidOperationException("The Tino server has started already.");
         }
+        _started = true;
         var address = await ResolveAsync(_options.Host, cancellationToken).ConfigureAwait(false);
-        _server = new TinoServer(_app.WithOptions(_options.ApplyTo(_app.Options)), _loggerFactory);
-        await _server.StartAsync(new IPEndPoint(address, _options.Port), cancellationToken).ConfigureAwait(false);
+        await _server.Value.StartAsync(new IPEndPoint(address, _options.Port), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => _server?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => _server.IsValueCreated ? _server.Value.StopAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>Stops the server if the host did not.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null)
+        if (_server.IsValueCreated)
         {
-            await _server.DisposeAsync().ConfigureAwait(false);
+            await _server.Value.DisposeAsync().ConfigureAwait(false);
         }
     }
 

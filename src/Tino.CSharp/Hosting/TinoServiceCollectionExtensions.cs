@@ -11,7 +11,8 @@ public static class TinoServiceCollectionExtensions
     /// Adds a Tino server that runs with the host: the app that <paramref name="configure"/> builds (its builder already
     /// uses the container, so handler parameters may be services, resolved per call), served by
     /// <see cref="TinoHostedService"/> where the <paramref name="configurationSection"/> section of the configuration
-    /// says (<see cref="TinoServerOptions"/>: host, port, limits). Logs go to the container's logger factory.
+    /// says (<see cref="TinoServerOptions"/>: host, port, limits). Logs go to the container's logger factory. The server's
+    /// <see cref="Publisher"/> is registered too, for app code that publishes events.
     /// </summary>
     /// <example><code>
     /// builder.Services.AddTino(tino =&gt; tino
@@ -36,6 +37,7 @@ public static class TinoServiceCollectionExtensions
             return builder.Build();
         });
         services.AddSingleton<TinoHostedService>();
+        services.AddSingleton(provider => provider.GetRequiredService<TinoHostedService>().Publisher);
         services.AddHostedService(provider => provider.GetRequiredService<TinoHostedService>());
         return services;
     }

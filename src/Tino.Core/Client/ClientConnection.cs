@@ -25,15 +25,17 @@ internal sealed class ClientConnection
     private readonly object _sendLock = new();
     private readonly ConcurrentQueue<PendingReply> _waiting = new();
     private readonly TaskCompletionSource<Exception> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<RespReply, bool>? _pushes;
     private ArrayBufferWriter<byte> _queued = new(4096);
     private ArrayBufferWriter<byte> _sending = new(4096);
     private bool _sendLoopRunning;
     private Exception? _failure;
 
-    private ClientConnection(Socket socket, Stream stream)
+    private ClientConnection(Socket socket, Stream stream, Func<RespReply, bool>? pushes)
     {
         _socket = socket;
         _stream = stream;
+        _pushes = pushes;
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
         _ = ReceiveLoopAsync();
     }
@@ -43,7 +45,15 @@ internal sealed class ClientConnection
 
     public bool IsOpen => Volatile.Read(ref _failure) is null;
 
-    public static async Task<ClientConnection> OpenAsync(EndPoint endPoint, string host, TinoClientOptions options, CancellationToken cancellationToken)
+    /// <param name="endPoint">The server.</param>
+    /// <param name="host">The server's name, for TLS.</param>
+    /// <param name="options">How to connect.</param>
+    /// <param name="cancellationToken">Ends the attempt.</param>
+    /// <param name="pushes">
+    /// For a subscriber connection: sees every reply first and returns true for a push frame (a pub/sub message)
+    /// that answers no request; null for an ordinary connection.
+    /// </param>
+    public static async Task<ClientConnection> OpenAsync(EndPoint endPoint, string host, TinoClientOptions options, CancellationToken cancellationToken, Func<RespReply, bool>? pushes = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
@@ -62,7 +72,7 @@ internal sealed class ClientConnection
                 await tls.AuthenticateAsClientAsync(ForHost(options.Tls, host), timeout.Token).ConfigureAwait(false);
                 stream = tls;
             }
-            return new ClientConnection(socket, stream);
+            return new ClientConnection(socket, stream, pushes);
         }
         catch (Exception error)
         {
@@ -233,6 +243,10 @@ internal sealed class ClientConnection
                 return new TinoConnectionException($"the server sent bytes that are not RESP: {error.Message}");
             }
             buffer = buffer.Slice(reader.Position);
+            if (_pushes?.Invoke(reply) == true)
+            {
+                continue;
+            }
             if (!_waiting.TryDequeue(out var waiting))
             {
                 return new TinoConnectionException("the server sent a reply nobody asked for");

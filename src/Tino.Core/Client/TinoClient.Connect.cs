@@ -12,9 +12,9 @@ public sealed partial class TinoClient
     }
 
     /// <summary>Opens a connection and, when the options carry a password, authenticates it.</summary>
-    private static async Task<ClientConnection> OpenAsync(EndPoint endPoint, string host, TinoClientOptions options, CancellationToken cancellationToken)
+    private static async Task<ClientConnection> OpenAsync(EndPoint endPoint, string host, TinoClientOptions options, CancellationToken cancellationToken, Func<RespReply, bool>? pushes = null)
     {
-        var connection = await ClientConnection.OpenAsync(endPoint, host, options, cancellationToken).ConfigureAwait(false);
+        var connection = await ClientConnection.OpenAsync(endPoint, host, options, cancellationToken, pushes).ConfigureAwait(false);
         if (options.Password is null)
         {
             return connection;

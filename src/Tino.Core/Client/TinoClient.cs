@@ -173,6 +173,7 @@ public sealed partial class TinoClient : IAsyncDisposable
             await _callTimeouts.DisposeAsync().ConfigureAwait(false);
         }
         _connection.Close(new TinoConnectionException("the client was disposed"));
+        CloseSubscriptions();
     }
 
     /// <summary>Writes a call: checked against <see cref="TinoClientOptions.KnownCommands"/>, its arguments encoded as MessagePack.</summary>

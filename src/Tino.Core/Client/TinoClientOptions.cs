@@ -21,6 +21,12 @@ public sealed record TinoClientOptions
     /// <summary>How long a call waits for its reply before it fails with <see cref="TimeoutException"/>; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many items a stream asks for with each <c>NEXT</c> (the server gives what it has ready, up to this). Default 128.</summary>
+    public int StreamBatchSize { get; init; } = 128;
+
+    /// <summary>How many <c>NEXT</c> requests a stream keeps in flight, so that a batch is on its way while the last is read. Default 2.</summary>
+    public int StreamRequestsInFlight { get; init; } = 2;
+
     /// <summary>Whether the connection is wrapped in TLS (a <c>rediss://</c> URI sets it).</summary>
     public bool UseTls { get; init; }
 

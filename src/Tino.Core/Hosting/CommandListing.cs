@@ -21,10 +21,11 @@ internal sealed class CommandListing
     {
         foreach (var builtin in Builtin.All)
         {
-            var arguments = builtin.Arguments.Select(word => word.TrimEnd('?', '*') is var name && name.Length < word.Length
-                ? new Argument(name, Optional: true, Multiple: word.EndsWith('*'))
-                : new Argument(word, Optional: false, Multiple: false));
-            Add(builtin.Name, builtin.Arity, ["fast"], builtin.Group, builtin.Summary, [.. arguments]);
+            Add(builtin.Name, builtin.Arity, ["fast"], builtin.Group, builtin.Summary, ArgumentsOf(builtin.Arguments));
+        }
+        foreach (var (name, arity, group, summary, words) in SessionBuiltin.Listing)
+        {
+            Add(name, arity, ["fast"], group, summary, ArgumentsOf(words.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         }
         foreach (var handler in app.App.Commands)
         {
@@ -53,6 +54,12 @@ internal sealed class CommandListing
         (info, docs) = entry;
         return found;
     }
+
+    /// <summary>Argument words: "name" required, "name?" optional, "name*" optional and repeated.</summary>
+    private static Argument[] ArgumentsOf(IEnumerable<string> words) =>
+        [.. words.Select(word => word.TrimEnd('?', '*') is var name && name.Length < word.Length
+            ? new Argument(name, Optional: true, Multiple: word.EndsWith('*'))
+            : new Argument(word, Optional: false, Multiple: false))];
 
     private void Add(string name, int arity, string[] flags, string group, string summary, Argument[] arguments)
     {

@@ -8,7 +8,10 @@ internal sealed partial class Connection
     /// <summary>Answers a built-in, or INVALID_COMMAND for a name that is neither a built-in nor the app's.</summary>
     private bool RunBuiltinOrRefuse(in ReadOnlySequence<byte> name, out ValueTask pending)
     {
-        pending = default;
+        if (TryRunSessionBuiltin(name, out pending, out var sessionMustAwait))
+        {
+            return sessionMustAwait;
+        }
         if (!Builtin.Table.TryGet(name, out var builtin))
         {
             RespWriter.WriteError(_output, "INVALID_COMMAND"u8, RespArgumentsExtensions.Text(name));

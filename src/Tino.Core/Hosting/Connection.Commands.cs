@@ -16,7 +16,7 @@ internal sealed partial class Connection
         }
         else if (args.Is(0, "COUNT"u8) && args.Count == 1)
         {
-            RespWriter.WriteInteger(_output, Builtin.Table.Count + _app.Commands.Count);
+            RespWriter.WriteInteger(_output, Builtin.Table.Count + SessionBuiltin.Table.Count + _app.Commands.Count);
         }
         else if (args.Is(0, "DOCS"u8) && args.Count == 1)
         {

@@ -105,6 +105,7 @@ internal sealed partial class Connection
                 await DrainInFlightAsync().ConfigureAwait(false);
                 TrackUnfinishedRequest(buffer);
                 _input.AdvanceTo(buffer.Start, buffer.End);
+                WriteQueuedEvents();
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
                 if (_closeAfterReplies || read.IsCompleted || flush.IsCompleted)
                 {
@@ -295,7 +296,7 @@ internal sealed partial class Connection
             wait = _requestTimeout - Stopwatch.GetElapsedTime(_requestStartedAt);
             wait = wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
         }
-        else if (_idleTimeout != Timeout.InfiniteTimeSpan)
+        else if (_idleTimeout != Timeout.InfiniteTimeSpan && !IsSubscribed)
         {
             wait = _idleTimeout;
         }
@@ -329,7 +330,7 @@ internal sealed partial class Connection
     }
 
     private CompiledCommand? FindAppCommand(in ReadOnlySequence<byte> name) =>
-        _app.Commands.TryGet(name, out var command) ? command : null;
+        !IsSubscribed && _app.Commands.TryGet(name, out var command) ? command : null;
 
     private bool RunCommand(CompiledCommand command, out ValueTask pending)
     {
@@ -403,6 +404,7 @@ internal sealed partial class Connection
     private async ValueTask CloseAsync()
     {
         _closed.Cancel();
+        EndSessions();
         await _input.CompleteAsync().ConfigureAwait(false);
         try
         {

@@ -43,6 +43,9 @@ public sealed class TinoServer : IAsyncDisposable
     /// <summary>How many connections are open.</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>Publishes server events to this server's subscribers; handlers can take it as a parameter instead.</summary>
+    public Publisher Publisher => _app.Publisher;
+
     internal static string Version { get; } = ReadVersion();
 
     internal static byte[] VersionBytes { get; } = Encoding.ASCII.GetBytes(Version);

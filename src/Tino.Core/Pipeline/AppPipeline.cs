@@ -12,9 +12,10 @@ namespace Tino;
 /// </summary>
 internal sealed class AppPipeline
 {
-    private AppPipeline(TinoApp app, MessagePackSerializerOptions serializer, CommandTable<CompiledCommand> commands)
+    private AppPipeline(TinoApp app, MessagePackSerializerOptions serializer, CommandTable<CompiledCommand> commands, Publisher publisher)
     {
         App = app;
+        Publisher = publisher;
         Serializer = serializer;
         Commands = commands;
         AllCommandsRequireAuth = app.Commands.Length > 0 && app.Commands.All(c => c.RequiresAuth);
@@ -25,6 +26,9 @@ internal sealed class AppPipeline
     public MessagePackSerializerOptions Serializer { get; }
 
     public CommandTable<CompiledCommand> Commands { get; }
+
+    /// <summary>The server's publisher of events, and through it who subscribes to what.</summary>
+    public Publisher Publisher { get; }
 
     /// <summary>Whether every command needs auth, so that nothing but AUTH is worth reading before it.</summary>
     public bool AllCommandsRequireAuth { get; }
@@ -37,7 +41,10 @@ internal sealed class AppPipeline
         {
             throw new TinoBuildException(null, "MaxNestingDepth and MaxConcurrentCallsPerConnection must be at least 1.");
         }
+        options.Streams.Check();
+        options.Events.Check();
         var serializer = options.SerializerOptions ?? TinoMessagePack.CreateOptions(options.MaxNestingDepth);
+        var publisher = new Publisher(new Events.EventHub(options.Events), serializer);
         var errorBoundary = PipelineStages.ErrorBoundary(logger ?? NullLogger.Instance, options.ExposeExceptionMessages);
         var table = new CommandTable<CompiledCommand>();
         foreach (var handler in app.Commands)
@@ -62,7 +69,7 @@ internal sealed class AppPipeline
             {
                 stages.Add(PipelineStages.ConnectionState(state));
             }
-            var pipeline = HandlerBinder.Compile(handler);
+            var pipeline = HandlerBinder.Compile(handler, publisher, options.Streams);
             for (var i = stages.Count - 1; i >= 0; i--)
             {
                 pipeline = stages[i](pipeline);
@@ -72,7 +79,7 @@ internal sealed class AppPipeline
                 throw new TinoBuildException(handler.Name, "the name is registered twice (names are case-insensitive).");
             }
         }
-        return new AppPipeline(app, serializer, table);
+        return new AppPipeline(app, serializer, table, publisher);
     }
 
     private static void CheckName(string name)

@@ -78,7 +78,7 @@ internal static class AppSchema
             writer.Write("auth");
             writer.Write(handler.RequiresAuth);
             writer.Write("stream");
-            writer.Write(false);
+            writer.Write(handler.StreamItemType is not null);
         }
         var types = named.DistinctBy(shape => shape.Name).ToArray();
         writer.Write("types");

@@ -13,6 +13,7 @@ public sealed class CommandContext
     internal CommandContext(ConnectionContext connection)
     {
         Connection = connection;
+        CancellationToken = connection.Closed;
         Command = null!;
         Output = null!;
         Serializer = null!;
@@ -30,8 +31,11 @@ public sealed class CommandContext
     /// </summary>
     public RespArguments Arguments { get; internal set; } = EmptyArguments;
 
-    /// <summary>Cancelled when the connection closes or the server stops.</summary>
-    public CancellationToken CancellationToken => Connection.Closed;
+    /// <summary>
+    /// Cancelled when the connection closes or the server stops; for a stream opened by <c>ITER</c>, also when its
+    /// cursor is closed or expires.
+    /// </summary>
+    public CancellationToken CancellationToken { get; internal set; }
 
     /// <summary>Where the call's RESP reply is written.</summary>
     public IBufferWriter<byte> Output { get; internal set; }
@@ -40,6 +44,12 @@ public sealed class CommandContext
     public MessagePackSerializerOptions Serializer { get; internal set; }
 
     internal ArgumentFrame Frame { get; } = new();
+
+    /// <summary>Set by <c>ITER</c>: a stream result becomes <see cref="Cursor"/> instead of a reply.</summary>
+    internal bool OpensCursor { get; set; }
+
+    /// <summary>The cursor a stream command opened when <see cref="OpensCursor"/> was set.</summary>
+    internal StreamCursor? Cursor { get; set; }
 
     internal ArrayBufferWriter<byte> Scratch { get; } = new(256);
 

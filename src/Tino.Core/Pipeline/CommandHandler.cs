@@ -48,6 +48,12 @@ public sealed record CommandHandler
     /// <summary>Whether calling the command needs an authenticated connection.</summary>
     public bool RequiresAuth => Parameters.Any(p => p.Source == ParameterSource.AuthRequired);
 
+    /// <summary>
+    /// For a stream command (its result an <see cref="IAsyncEnumerable{T}"/>, or a task of one), the type of its items;
+    /// null for an ordinary command.
+    /// </summary>
+    public Type? StreamItemType => StreamShape.ItemType(ResultType);
+
     /// <summary>The number of arguments a caller sends: the wire parameters.</summary>
     public int WireArity => Parameters.Count(p => p.Source == ParameterSource.Wire);
 

@@ -18,7 +18,7 @@ public sealed record CommandParameter(string Name, Type Type)
     /// </summary>
     public Type ValueType => Source switch
     {
-        ParameterSource.Wire or ParameterSource.CancellationToken => Type,
+        ParameterSource.Wire or ParameterSource.CancellationToken or ParameterSource.Publisher => Type,
         _ => Type.GetGenericArguments()[0],
     };
 
@@ -47,6 +47,10 @@ public sealed record CommandParameter(string Name, Type Type)
         if (type == typeof(CancellationToken))
         {
             return ParameterSource.CancellationToken;
+        }
+        if (type == typeof(Publisher))
+        {
+            return ParameterSource.Publisher;
         }
         if (!type.IsGenericType)
         {

@@ -23,4 +23,8 @@ public static class ErrorCodes
     public const string InvalidJson = "INVALID_JSON";
     /// <summary>The server is draining and takes no new calls.</summary>
     public const string ShuttingDown = "SHUTTING_DOWN";
+    /// <summary>A stream command called plainly would reply more than the plain reply limit; use <c>ITER</c>.</summary>
+    public const string StreamTooLarge = "STREAM_TOO_LARGE";
+    /// <summary><c>NEXT</c> or <c>CLOSE</c> on a cursor that is unknown, ended or closed.</summary>
+    public const string InvalidCursor = "INVALID_CURSOR";
 }

@@ -9,7 +9,7 @@ namespace Tino;
 /// </summary>
 internal static class HandlerBinder
 {
-    public static CommandDelegate Compile(CommandHandler handler)
+    public static CommandDelegate Compile(CommandHandler handler, Publisher publisher, StreamOptions streams)
     {
         var context = Expression.Parameter(typeof(CommandContext), "context");
         var frame = Expression.Property(context, nameof(CommandContext.Frame));
@@ -20,11 +20,12 @@ internal static class HandlerBinder
             ParameterSource.CancellationToken => (Expression)Expression.Property(context, nameof(CommandContext.CancellationToken)),
             ParameterSource.AuthRequired => Magic(nameof(MagicValues.AuthRequired), parameter, context),
             ParameterSource.Auth => Magic(nameof(MagicValues.Auth), parameter, context),
+            ParameterSource.Publisher => Expression.Constant(publisher),
             _ => Magic(nameof(MagicValues.ConnState), parameter, context),
         }).ToArray();
 
         var call = Expression.Invoke(Expression.Constant(handler.Invoke), arguments);
-        var body = WriteResult(context, call, handler.ResultType);
+        var body = StreamReplies.Bind(context, call, handler.ResultType, streams) ?? WriteResult(context, call, handler.ResultType);
         return Expression.Lambda<CommandDelegate>(body, $"tino_{handler.Name}", [context]).Compile();
     }
 
@@ -53,9 +54,10 @@ internal static class HandlerBinder
         return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.Value), resultType), context, call);
     }
 
-    /// <summary>The type a handler's reply carries: its return type with any task unwrapped; void for none.</summary>
+    /// <summary>The type a handler's reply carries: its return type with any task unwrapped; void for none; a stream's item type.</summary>
     public static Type ReplyType(Type resultType) =>
-        resultType == typeof(Task) || resultType == typeof(ValueTask) ? typeof(void)
+        StreamShape.ItemType(resultType) is { } item ? item
+        : resultType == typeof(Task) || resultType == typeof(ValueTask) ? typeof(void)
         : resultType.IsGenericType && (resultType.GetGenericTypeDefinition() == typeof(Task<>) || resultType.GetGenericTypeDefinition() == typeof(ValueTask<>))
             ? resultType.GetGenericArguments()[0]
             : resultType;

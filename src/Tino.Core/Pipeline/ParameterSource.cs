@@ -13,4 +13,6 @@ public enum ParameterSource
     ConnectionState,
     /// <summary>A <see cref="System.Threading.CancellationToken"/> cancelled when the connection closes or the server stops.</summary>
     CancellationToken,
+    /// <summary>A <see cref="Tino.Publisher"/>: the server's publisher of events.</summary>
+    Publisher,
 }

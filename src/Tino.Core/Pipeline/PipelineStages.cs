@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Tino.Protocol;
@@ -25,7 +26,7 @@ internal static class PipelineStages
         }
         catch (Exception error)
         {
-            WriteError(context, error, logger, exposeMessages);
+            WriteError(context.Output, context.Command.Name, error, logger, exposeMessages);
             return default;
         }
     };
@@ -72,7 +73,7 @@ internal static class PipelineStages
         }
         catch (Exception error)
         {
-            WriteError(context, error, logger, exposeMessages);
+            WriteError(context.Output, context.Command.Name, error, logger, exposeMessages);
         }
     }
 
@@ -88,23 +89,24 @@ internal static class PipelineStages
         }
     }
 
-    private static void WriteError(CommandContext context, Exception error, ILogger logger, bool exposeMessages)
+    /// <summary>Writes the reply for what a command (or its stream's producer) threw, logging what the caller does not see.</summary>
+    internal static void WriteError(IBufferWriter<byte> output, string command, Exception error, ILogger logger, bool exposeMessages)
     {
         if (error is TinoException typed && TinoException.IsValidCode(typed.Code))
         {
-            RespWriter.WriteError(context.Output, Encoding.ASCII.GetBytes(typed.Code), typed.Detail);
+            RespWriter.WriteError(output, Encoding.ASCII.GetBytes(typed.Code), typed.Detail);
             return;
         }
         var errorId = Guid.NewGuid().ToString("N")[..12];
         if (error is TinoException invalid)
         {
-            PipelineLog.InvalidErrorCode(logger, context.Command.Name, invalid.Code, errorId, error);
+            PipelineLog.InvalidErrorCode(logger, command, invalid.Code, errorId, error);
         }
         else
         {
-            PipelineLog.UnexpectedError(logger, context.Command.Name, errorId, error);
+            PipelineLog.UnexpectedError(logger, command, errorId, error);
         }
         var message = exposeMessages ? $"{error.Message} (error id {errorId})" : $"unexpected error (error id {errorId})";
-        RespWriter.WriteError(context.Output, "UNEXPECTED_ERROR"u8, TinoException.JsonQuote(message));
+        RespWriter.WriteError(output, "UNEXPECTED_ERROR"u8, TinoException.JsonQuote(message));
     }
 }

@@ -36,7 +36,10 @@ public sealed record TinoOptions
     /// <summary>How long a request may take to arrive once its first byte has (slow senders are closed).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a connection may stay silent between requests; <see cref="Timeout.InfiniteTimeSpan"/> (the default) for ever.</summary>
+    /// <summary>
+    /// How long a connection may stay silent between requests; <see cref="Timeout.InfiniteTimeSpan"/> (the default) for ever.
+    /// A connection in the subscribed state is never idle (as in Redis): it waits for events.
+    /// </summary>
     public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
     /// <summary>
@@ -47,6 +50,12 @@ public sealed record TinoOptions
 
     /// <summary>How long a stopping server waits for calls in flight before it closes their connections.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Stream commands: the plain reply's limit, and the cursors of <c>ITER</c> / <c>NEXT</c> / <c>CLOSE</c>.</summary>
+    public StreamOptions Streams { get; init; } = StreamOptions.Default;
+
+    /// <summary>Server events: subscribers' queues, and channels that need auth.</summary>
+    public EventOptions Events { get; init; } = EventOptions.Default;
 
     /// <summary>TLS for every connection; null serves plain TCP.</summary>
     public Hosting.TinoTlsOptions? Tls { get; init; }

@@ -125,7 +125,7 @@ let commands =
         test "protocol errors are the documented ones" {
             withInterop (fun server ->
                 use c = connect server
-                Expect.equal (errorText (c.Call "range")) "INVALID_COMMAND range" "no streams yet"
+                Expect.equal (errorText (c.Call "nope")) "INVALID_COMMAND nope" "unknown"
                 Expect.equal (errorText (c.Call("add", mp 1))) "NUM_ARG_MISMATCH expected 2 got 1" "arity"
                 expectErrorStarts "INVALID_MSGPACK [\"command\",\"b\"]" (c.Call("add", mp 1, [| 0xC1uy |]))
                 Expect.equal (errorText (c.Call("add", mp 1, mp "x"))) "VALIDATION_ERROR [\"command\",\"b\"] \"expected int32, got string\" \"int32\"" "type")

@@ -187,9 +187,10 @@ let tests =
                 withServer (fun server ->
                     use c = connect server
                     let schema = JsonMessagePack.ToJson((c.Call("TINO.SCHEMA")).Bytes)
-                    let command name parameters result auth =
+                    let described stream name parameters result auth =
                         let ps = parameters |> List.map (fun (n, t) -> $"{{\"name\":\"{n}\",\"type\":\"{t}\"}}") |> String.concat ","
-                        $"{{\"name\":\"{name}\",\"description\":null,\"parameters\":[{ps}],\"result\":\"{result}\",\"auth\":{auth},\"stream\":false}}"
+                        $"{{\"name\":\"{name}\",\"description\":null,\"parameters\":[{ps}],\"result\":\"{result}\",\"auth\":{auth},\"stream\":{stream}}}"
+                    let command = described "false"
                     let field name t = $"{{\"name\":\"{name}\",\"type\":\"{t}\",\"required\":true}}"
                     let textField, completedField, idField = field "text" "string", field "completed" "bool", field "id" "int32"
                     let expected =
@@ -209,7 +210,9 @@ let tests =
                                 command "CRASH" [] "nil" "false"
                                 command "SLEEP" [ "ms", "int32" ] "int32" "false"
                                 command "BLOB" [ "n", "int32" ] "bin" "false"
-                                command "BLOB_LEN" [ "b", "bin" ] "int32" "false" ]
+                                command "BLOB_LEN" [ "b", "bin" ] "int32" "false"
+                                described "true" "RANGE" [ "n", "int32" ] "int32" "false"
+                                command "NOTIFY" [ "channel", "string"; "v", "any" ] "int32" "false" ]
                             "],\"types\":{"
                             "\"NoteInput\":{\"kind\":\"record\",\"fields\":[" + textField + "," + completedField + "]},"
                             "\"Note\":{\"kind\":\"record\",\"fields\":[" + idField + "," + textField + "," + completedField + "]}"
@@ -243,7 +246,7 @@ let tests =
         ]
         testList "COMMAND" [
             test "COMMAND COUNT counts built-ins and the app's commands" {
-                withServer (fun server -> Expect.equal (reply server "COMMAND COUNT") ":27\r\n" "13 + 14")
+                withServer (fun server -> Expect.equal (reply server "COMMAND COUNT") ":36\r\n" "13 built-ins, 7 for streams and events, 16 commands")
             }
             test "COMMAND INFO replies Redis 7's ten-element entry, and nil for an unknown name" {
                 withServer (fun server ->
@@ -255,7 +258,7 @@ let tests =
                 withServer (fun server ->
                     use c = connect server
                     let all = c.Call("COMMAND")
-                    Expect.equal all.Items.Count 27 "every command"
+                    Expect.equal all.Items.Count 36 "every command"
                     for entry in all.Items do
                         Expect.equal entry.Items.Count 10 "ten elements"
                         Expect.equal [ entry.Items[0].Kind; entry.Items[1].Kind; entry.Items[2].Kind; entry.Items[3].Kind ]
@@ -276,7 +279,7 @@ let tests =
                 withServer (fun server ->
                     use c = connect server
                     let hints = hints (c.Call("COMMAND", ascii "DOCS"))
-                    Expect.equal hints.Count 27 "every command"
+                    Expect.equal hints.Count 36 "every command"
                     Expect.equal hints["ADD"] "a b" "names of the parameters"
                     Expect.equal hints["CREATE_NOTE"] "note" "one parameter"
                     Expect.equal hints["READ_NOTES"] "" "none"

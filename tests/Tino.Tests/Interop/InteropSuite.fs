@@ -10,6 +10,8 @@ open Tino
 open Tino.Protocol
 open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Hosting.ServerTests
+open Tino.Tests.Streams.StreamTests
+open Tino.Tests.Streams.EventTests
 
 /// The MessagePack bytes of a map with string keys, in the given key order, of already encoded values.
 let mpMap (pairs: (string * byte[]) list) : byte[] =
@@ -26,7 +28,7 @@ let bytesOf (reply: RespReply) =
 
 let hex (bytes: byte[]) = Convert.ToHexString bytes
 
-/// Every INTEROP.md command but streams and events, against a fresh server of `create ()`,
+/// Every INTEROP.md command, against a fresh server of `create ()`,
 /// leaving out the tests whose names start with one of `without`.
 let tests (label: string) (create: unit -> TinoApp) (without: string list) =
     let withInterop body = withApp (create ()) body
@@ -128,6 +130,40 @@ let tests (label: string) (create: unit -> TinoApp) (without: string list) =
                 Expect.equal (value<string> (c.Call("shape_name", circle))) "circle 1.5" "circle"
                 Expect.equal (value<string> (c.Call("shape_name", rect))) "rect 2 0.1" "rect"
                 Expect.stringStarts (errorText (c.Call("shape_name", Array.concat [ [| 0x92uy; 0x07uy |]; mpMap [] ]))) "VALIDATION_ERROR" "unknown tag")
+        }
+        test "range streams 0 .. n-1: plainly one array, through ITER in batches, each integer in its smallest encoding" {
+            withInterop (fun server ->
+                use c = connect server
+                Expect.equal ((c.Call("range", mp 3)).ToString()) "[\"\\x00\", \"\\x01\", \"\\x02\"]" "*3 $1 \\x00 $1 \\x01 $1 \\x02"
+                Expect.equal ((c.Call("range", mp 0)).ToString()) "[]" "*0"
+                Expect.equal ((iter c "range" [ mp 2 ]).ToString()) "[\"0\", [\"\\x00\", \"\\x01\"]]" "ITER of a short stream ends at once"
+                let first = iter c "range" [ mp 300 ]
+                Expect.equal (snd (batchOf first)).Length 64 "the first batch is 64"
+                let items, _ = readAll c 100 first
+                Expect.equal (items |> List.map (bytesOf >> hex) |> fun all -> all[127], all[200], all[299]) ("7F", "CCC8", "CD012B") "fixint, uint8, uint16"
+                Expect.equal (ints items) [ 0..299 ] "in order"
+                let cursor, _ = batchOf (iter c "range" [ mp 1000 ])
+                Expect.equal (text (c.Call("CLOSE", ascii cursor))) "OK" "CLOSE"
+                Expect.equal (errorText (next c cursor 1)) $"INVALID_CURSOR {cursor}" "closed"
+                Expect.equal (errorText (iter c "add" [ mp 1; mp 2 ])) "INVALID_COMMAND add" "ITER of a command that does not stream"
+                Expect.equal (errorText (iter c "range" [ mp "x" ])) "VALIDATION_ERROR [\"command\",\"n\"] \"expected int32, got string\" \"int32\"" "ITER checks arguments")
+        }
+        test "notify publishes to channel and pattern subscribers and replies how many it reached" {
+            withInterop (fun server ->
+                use subscriber = connect server
+                use watcher = connect server
+                use caller = connect server
+                Expect.equal (frame (subscriber.Call("SUBSCRIBE", ascii "interop"))) [ "subscribe"; "interop"; ":1" ] "subscribed"
+                Expect.equal (frame (watcher.Call("PSUBSCRIBE", ascii "inter*"))) [ "psubscribe"; "inter*"; ":1" ] "psubscribed"
+                let payload = Convert.FromHexString "82A161C3A162C0"
+                Expect.equal (hex (bytesOf (caller.Call("notify", mp "interop", payload)))) "02" "two subscriptions reached"
+                let message = subscriber.ReadReply()
+                Expect.equal (message.Items |> Seq.map (fun i -> hex (i.Bytes.ToArray())) |> List.ofSeq) [ hex (ascii "message"); hex (ascii "interop"); "82A161C3A162C0" ] "*3 message interop <the value unchanged>"
+                let pmessage = watcher.ReadReply()
+                Expect.equal (pmessage.Items |> Seq.map (fun i -> hex (i.Bytes.ToArray())) |> List.ofSeq) [ hex (ascii "pmessage"); hex (ascii "inter*"); hex (ascii "interop"); "82A161C3A162C0" ] "*4 pmessage"
+                Expect.equal (hex (bytesOf (caller.Call("notify", mp "nobody", mp 1)))) "00" "nobody listens"
+                Expect.equal (frame (subscriber.Call("PING"))) [ "pong"; "" ] "the subscriber is in the subscribed state"
+                Expect.stringStarts (errorText (caller.Call("notify", mp 1, mp 1))) "VALIDATION_ERROR [\"command\",\"channel\"]" "the channel is a string")
         }
         test "argument errors are the protocol's" {
             withInterop (fun server ->
