@@ -10,6 +10,18 @@ internal abstract class PendingReply
 {
     public long StartedAt { get; } = Stopwatch.GetTimestamp();
 
+    /// <summary>The command waited on, for the client's measurements; null for the client's own requests (AUTH).</summary>
+    public string? Command { get; init; }
+
+    /// <summary>Reports the call's outcome to the client's meter, when anything listens.</summary>
+    protected void Observe(Exception? error)
+    {
+        if (Command is not null && TinoTelemetry.ClientCallsObserved)
+        {
+            TinoTelemetry.ClientCall(Command, error is null ? null : (error as TinoException)?.Code ?? error.GetType().Name, StartedAt);
+        }
+    }
+
     /// <summary>The reply arrived: complete with its value or its error. A caller that has gone (cancelled, timed out) ignores it.</summary>
     public abstract void Complete(RespReply reply);
 
@@ -66,6 +78,7 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
             _cancellation.Dispose();
+            Observe(null);
             _source.SetResult(value);
         }
     }
@@ -75,6 +88,7 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
             _cancellation.Dispose();
+            Observe(error);
             _source.SetException(error);
         }
     }

@@ -110,7 +110,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         {
             return ValueTask.FromException<T>(error);
         }
-        return Send(request, static (reply, options) => DecodeValue<T>(reply, options), cancellationToken).Task;
+        return Send(command, request, static (reply, options) => DecodeValue<T>(reply, options), cancellationToken).Task;
     }
 
     /// <summary>Calls <paramref name="command"/> for its effect: the reply's value, nil or not, is not decoded.</summary>
@@ -133,7 +133,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         {
             return ValueTask.FromException(error);
         }
-        return Send(request, static (reply, _) => RequireBulk(reply) is not null, cancellationToken).VoidTask;
+        return Send(command, request, static (reply, _) => RequireBulk(reply) is not null, cancellationToken).VoidTask;
     }
 
     /// <summary>Calls <paramref name="command"/> with arguments that are already MessagePack and returns the reply's MessagePack bytes.</summary>
@@ -150,7 +150,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         {
             return ValueTask.FromException<ReadOnlyMemory<byte>>(error);
         }
-        return Send(request, static (reply, _) => RequireBulk(reply).Bytes, cancellationToken).Task;
+        return Send(command, request, static (reply, _) => RequireBulk(reply).Bytes, cancellationToken).Task;
     }
 
     /// <summary>
@@ -158,7 +158,7 @@ public sealed partial class TinoClient : IAsyncDisposable
     /// <c>PING</c>, <c>ECHO</c>, <c>INFO</c>, or a command of a plain Redis server. Error replies still throw.
     /// </summary>
     public ValueTask<RespReply> ExecuteAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default) =>
-        Send(WriteRawRequest(command, arguments), static (reply, _) => reply, cancellationToken).Task;
+        Send(command, WriteRawRequest(command, arguments), static (reply, _) => reply, cancellationToken).Task;
 
     /// <summary>Closes the connection; calls in flight fail with <see cref="TinoConnectionException"/>.</summary>
     public async ValueTask DisposeAsync()
@@ -237,9 +237,9 @@ public sealed partial class TinoClient : IAsyncDisposable
         return request;
     }
 
-    private PendingReply<T> Send<T>(ArrayBufferWriter<byte> request, Func<RespReply, MessagePackSerializerOptions, T> decode, CancellationToken cancellationToken)
+    private PendingReply<T> Send<T>(string command, ArrayBufferWriter<byte> request, Func<RespReply, MessagePackSerializerOptions, T> decode, CancellationToken cancellationToken)
     {
-        var pending = new PendingReply<T>(decode, _serializer, cancellationToken);
+        var pending = new PendingReply<T>(decode, _serializer, cancellationToken) { Command = command };
         _connection.Send(pending, request.WrittenSpan);
         Shrink(ref t_request);
         return pending;

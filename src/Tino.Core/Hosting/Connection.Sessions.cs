@@ -51,6 +51,7 @@ internal sealed partial class Connection
         {
             open = _cursors is null ? [] : [.. _cursors.Values];
             _cursors?.Clear();
+            TinoTelemetry.CursorClosed(open.Length);
         }
         foreach (var cursor in open)
         {

@@ -108,6 +108,7 @@ internal sealed partial class Connection
         lock (_cursorGate)
         {
             (_cursors ??= [])[id] = cursor;
+            TinoTelemetry.CursorOpened();
         }
         _cursorSweep ??= StartCursorSweep();
         return WriteBatch(cursor, DefaultBatch, out pending);
@@ -183,7 +184,10 @@ internal sealed partial class Connection
             cursor.LastUsed = Stopwatch.GetTimestamp();
             if (outcome != StreamBatchOutcome.Open)
             {
-                _cursors?.Remove(long.Parse(cursor.Id, CultureInfo.InvariantCulture));
+                if (_cursors?.Remove(long.Parse(cursor.Id, CultureInfo.InvariantCulture)) == true)
+                {
+                    TinoTelemetry.CursorClosed();
+                }
             }
         }
         if (outcome != StreamBatchOutcome.Open)
@@ -203,6 +207,7 @@ internal sealed partial class Connection
                 if (remove)
                 {
                     _cursors.Remove(id);
+                    TinoTelemetry.CursorClosed();
                 }
                 else
                 {
@@ -254,6 +259,7 @@ internal sealed partial class Connection
             foreach (var cursor in expired ?? [])
             {
                 _cursors.Remove(long.Parse(cursor.Id, CultureInfo.InvariantCulture));
+                TinoTelemetry.CursorClosed();
             }
         }
         foreach (var cursor in expired ?? [])

@@ -104,7 +104,9 @@ internal sealed partial class Connection
                 }
                 await DrainInFlightAsync().ConfigureAwait(false);
                 TrackUnfinishedRequest(buffer);
+                TinoTelemetry.Received(read.Buffer.Length - buffer.Length);
                 _input.AdvanceTo(buffer.Start, buffer.End);
+                TinoTelemetry.Sent(_output.UnflushedBytes);
                 WriteQueuedEvents();
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
                 if (_closeAfterReplies || read.IsCompleted || flush.IsCompleted)
@@ -200,6 +202,10 @@ internal sealed partial class Connection
             if (refused)
             {
                 RespWriter.WriteError(_output, _refusing ? "SHUTTING_DOWN"u8 : "PERMISSION_DENIED"u8, default);
+                if (command is not null)
+                {
+                    TinoTelemetry.CallRefused(command.Handler.Name, _refusing ? ErrorCodes.ShuttingDown : ErrorCodes.PermissionDenied);
+                }
                 _skipper.Start(header);
                 buffer = buffer.Slice(reader.Position);
                 continue;
@@ -239,7 +245,11 @@ internal sealed partial class Connection
     private RespLimits CurrentLimits =>
         _app.AllCommandsRequireAuth && !Context.IsAuthenticated ? _limitsBeforeAuth : _limits;
 
-    private async ValueTask FlushRepliesAsync() => await _output.FlushAsync().ConfigureAwait(false);
+    private async ValueTask FlushRepliesAsync()
+    {
+        TinoTelemetry.Sent(_output.UnflushedBytes);
+        await _output.FlushAsync().ConfigureAwait(false);
+    }
 
 
     private CompiledCommand? FindAppCommand(in ReadOnlySequence<byte> name) =>

@@ -194,6 +194,7 @@ public sealed class TinoServer : IAsyncDisposable
             var closed = new CancellationTokenSource();
             var connection = new Connection(socket, stream, new ConnectionContext(socket.RemoteEndPoint, closed.Token), closed, _app, this, _logger);
             served.Connection = connection;
+            TinoTelemetry.ConnectionOpened();
             if (Volatile.Read(ref _state) == 2)
             {
                 connection.BeginStop(); // The stop began during the handshake.
@@ -207,6 +208,10 @@ public sealed class TinoServer : IAsyncDisposable
         }
         finally
         {
+            if (served.Connection is not null)
+            {
+                TinoTelemetry.ConnectionClosed();
+            }
             _connections.TryRemove(acceptId, out _);
         }
     }

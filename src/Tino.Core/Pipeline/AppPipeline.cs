@@ -58,7 +58,7 @@ internal sealed class AppPipeline
             CheckResult(handler, serializer);
 
             // Folded in reverse onto the handler, so the first stage listed runs first.
-            var stages = new List<CommandMiddleware> { errorBoundary };
+            var stages = new List<CommandMiddleware> { PipelineStages.Telemetry(handler.Name.ToUpperInvariant()), errorBoundary };
             if (handler.RequiresAuth)
             {
                 stages.Add(PipelineStages.AuthCheck);

@@ -43,6 +43,9 @@ public sealed class CommandContext
     /// <summary>The MessagePack options arguments and results use.</summary>
     public MessagePackSerializerOptions Serializer { get; internal set; }
 
+    /// <summary>The error code the call replied, or null when it replied a value; set by the error boundary.</summary>
+    internal string? ResultCode { get; set; }
+
     internal ArgumentFrame Frame { get; } = new();
 
     /// <summary>Set by <c>ITER</c>: a stream result becomes <see cref="Cursor"/> instead of a reply.</summary>

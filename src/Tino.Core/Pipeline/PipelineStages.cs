@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -26,10 +27,45 @@ internal static class PipelineStages
         }
         catch (Exception error)
         {
-            WriteError(context.Output, context.Command.Name, error, logger, exposeMessages);
+            context.ResultCode = WriteError(context.Output, context.Command.Name, error, logger, exposeMessages);
             return default;
         }
     };
+
+    /// <summary>
+    /// Measures each call (duration, result code) and opens its span, outside the error boundary so that
+    /// it sees the code every reply carries. Costs a check and nothing more while nothing listens.
+    /// </summary>
+    public static CommandMiddleware Telemetry(string command) => next => context =>
+    {
+        if (!TinoTelemetry.CallsObserved)
+        {
+            return next(context);
+        }
+        context.ResultCode = null;
+        var startedAt = Stopwatch.GetTimestamp();
+        var activity = TinoTelemetry.StartCall(command);
+        var pending = next(context);
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult();
+            TinoTelemetry.EndCall(command, context.ResultCode, startedAt, activity);
+            return default;
+        }
+        return Observed(pending, context, command, startedAt, activity);
+    };
+
+    private static async ValueTask Observed(ValueTask pending, CommandContext context, string command, long startedAt, Activity? activity)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            TinoTelemetry.EndCall(command, context.ResultCode, startedAt, activity);
+        }
+    }
 
     /// <summary>Refuses the call before its arguments are looked at when the connection has not authenticated.</summary>
     public static CommandMiddleware AuthCheck => next => context =>
@@ -73,7 +109,7 @@ internal static class PipelineStages
         }
         catch (Exception error)
         {
-            WriteError(context.Output, context.Command.Name, error, logger, exposeMessages);
+            context.ResultCode = WriteError(context.Output, context.Command.Name, error, logger, exposeMessages);
         }
     }
 
@@ -90,12 +126,12 @@ internal static class PipelineStages
     }
 
     /// <summary>Writes the reply for what a command (or its stream's producer) threw, logging what the caller does not see.</summary>
-    internal static void WriteError(IBufferWriter<byte> output, string command, Exception error, ILogger logger, bool exposeMessages)
+    internal static string WriteError(IBufferWriter<byte> output, string command, Exception error, ILogger logger, bool exposeMessages)
     {
         if (error is TinoException typed && TinoException.IsValidCode(typed.Code))
         {
             RespWriter.WriteError(output, Encoding.ASCII.GetBytes(typed.Code), typed.Detail);
-            return;
+            return typed.Code;
         }
         var errorId = Guid.NewGuid().ToString("N")[..12];
         if (error is TinoException invalid)
@@ -108,5 +144,6 @@ internal static class PipelineStages
         }
         var message = exposeMessages ? $"{error.Message} (error id {errorId})" : $"unexpected error (error id {errorId})";
         RespWriter.WriteError(output, "UNEXPECTED_ERROR"u8, TinoException.JsonQuote(message));
+        return ErrorCodes.UnexpectedError;
     }
 }
