@@ -82,7 +82,8 @@ module Client =
     /// parameter is one argument, in order, except a <c>CancellationToken</c> (given to the call), <c>unit</c> and the
     /// parameters the server fills (<c>AuthRequired</c>, <c>Auth</c>, <c>ConnState</c>), which are not sent. Fields
     /// return <c>Task&lt;'T&gt;</c>, <c>ValueTask&lt;'T&gt;</c>, <c>Async&lt;'T&gt;</c> (cold: it calls when started,
-    /// with the async's token), <c>Task</c> or <c>ValueTask</c>. The record is read with FSharp.Reflection here, once;
+    /// with the async's token), <c>Task</c>, <c>ValueTask</c> or <c>IAsyncEnumerable&lt;'T&gt;</c> (a stream command:
+    /// each enumeration calls it, and leaving early sends CLOSE). The record is read with FSharp.Reflection here, once;
     /// calls run plain closures.
     /// </summary>
     /// <exception cref="T:Tino.TinoBuildException">'Api is not a record of functions, or a field returns something else.</exception>

@@ -1,6 +1,7 @@
 namespace Tino.FSharp
 
 open System
+open System.Collections.Generic
 open System.Reflection
 open System.Threading
 open System.Threading.Tasks
@@ -89,6 +90,10 @@ type internal ProxyParts =
     static member ValueTask(client, command) : Collect<ValueTask> =
         fun arguments token -> ProxyParts.Effect(client, command, arguments, token)
 
+    /// A stream command: each enumeration calls it (ITER / NEXT); leaving early sends CLOSE.
+    static member StreamOf<'T>(client: TinoClient, command: string) : Collect<IAsyncEnumerable<'T>> =
+        fun arguments token -> client.StreamAsync<'T>(command, token, ReadOnlySpan(ProxyParts.Arguments arguments))
+
     /// A parameter sent as the next argument.
     static member Argument<'A, 'Rest>(rest: Collect<'Rest>) : Collect<'A -> 'Rest> =
         fun arguments token -> fun (value: 'A) -> rest (TinoArg.From value :: arguments) token
@@ -125,12 +130,14 @@ module internal Proxy =
                 elif generic = typedefof<ValueTask<_>> then "ValueTaskOf"
                 else "AsyncOf"
             if inner () = typeof<unit> then call (shape + "Unit") [||] else call shape [| inner () |]
+        elif generic = typedefof<IAsyncEnumerable<_>> then call "StreamOf" [| inner () |]
         else
-            Error $"it returns {result.Name}; a proxy's functions return Task<'T>, ValueTask<'T>, Async<'T>, Task or ValueTask."
+            Error $"it returns {result.Name}; a proxy's functions return Task<'T>, ValueTask<'T>, Async<'T>, Task, ValueTask or IAsyncEnumerable<'T>."
 
     /// A function of type `functionType` whose application calls `command`: each curried parameter is one argument, in
     /// order, but a `CancellationToken` is given to the call, and `unit`, `AuthRequired`, `Auth` and `ConnState` are
-    /// not sent. The result is the reply, decoded; `unit`, `Task` and `ValueTask` results do not decode it.
+    /// not sent. The result is the reply, decoded; `unit`, `Task` and `ValueTask` results do not decode it; an
+    /// `IAsyncEnumerable<'T>` result reads the stream command item by item.
     let functionOf (client: TinoClient) (command: string) (functionType: Type) : Result<obj, string> =
         let parameters, result = Handlers.curried functionType
         ending client command result

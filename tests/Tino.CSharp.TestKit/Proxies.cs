@@ -176,6 +176,38 @@ public interface IInterop
 
     /// <summary>shape_name</summary>
     Task<string> ShapeNameAsync(Shape s);
+
+    /// <summary>range: a stream command, read item by item.</summary>
+    IAsyncEnumerable<int> Range(int n);
+
+    /// <summary>range again (the name drops Async), with a token that ends the enumeration.</summary>
+    IAsyncEnumerable<int> RangeAsync(int n, CancellationToken cancellation);
+}
+
+/// <summary>Reading a proxy's stream as C# code does, with <c>await foreach</c>.</summary>
+public static class StreamReading
+{
+    /// <summary>Reads at most <paramref name="count"/> items, leaving the loop with <c>break</c> (which sends CLOSE).</summary>
+    public static async Task<List<T>> TakeAsync<T>(IAsyncEnumerable<T> stream, int count)
+    {
+        var items = new List<T>();
+        if (count <= 0)
+        {
+            return items;
+        }
+        await foreach (var item in stream)
+        {
+            items.Add(item);
+            if (items.Count == count)
+            {
+                break;
+            }
+        }
+        return items;
+    }
+
+    /// <summary>Reads every item.</summary>
+    public static Task<List<T>> AllAsync<T>(IAsyncEnumerable<T> stream) => TakeAsync(stream, int.MaxValue);
 }
 
 /// <summary>Calls the interop servers refuse, one per kind of error reply.</summary>

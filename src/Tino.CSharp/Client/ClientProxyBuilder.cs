@@ -53,7 +53,7 @@ internal static class ClientProxyBuilder
     {
         var command = ServiceContract.CommandName(method);
         var call = ProxyCalls.For(command, method.ReturnType)
-            ?? throw new TinoBuildException(command, $"{method.DeclaringType?.Name}.{method.Name} returns {method.ReturnType.Name}; a proxy's methods return Task, Task<T>, ValueTask or ValueTask<T>.");
+            ?? throw new TinoBuildException(command, $"{method.DeclaringType?.Name}.{method.Name} returns {method.ReturnType.Name}; a proxy's methods return Task, Task<T>, ValueTask, ValueTask<T> or IAsyncEnumerable<T>.");
         var parameters = method.GetParameters();
         if (parameters.FirstOrDefault(p => p.ParameterType.IsByRef || p.ParameterType.IsPointer) is { } byRef)
         {

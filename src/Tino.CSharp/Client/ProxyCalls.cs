@@ -13,7 +13,7 @@ internal static class ProxyCalls
     public static Type DelegateType(Type result) =>
         typeof(Func<,,,>).MakeGenericType(typeof(TinoClient), typeof(CancellationToken), typeof(TinoArg[]), result);
 
-    /// <summary>The call for a method returning <paramref name="result"/>, closed over <paramref name="command"/>; null when the result is not a task.</summary>
+    /// <summary>The call for a method returning <paramref name="result"/>, closed over <paramref name="command"/>; null when the result is neither a task nor a stream.</summary>
     public static Delegate? For(string command, Type result)
     {
         var definition = result.IsGenericType ? result.GetGenericTypeDefinition() : result;
@@ -23,6 +23,7 @@ internal static class ProxyCalls
             _ when definition == typeof(ValueTask) => Method(nameof(CallValueTask)),
             _ when definition == typeof(Task<>) => Method(nameof(CallTaskOf)).MakeGenericMethod(result.GetGenericArguments()),
             _ when definition == typeof(ValueTask<>) => Method(nameof(CallValueTaskOf)).MakeGenericMethod(result.GetGenericArguments()),
+            _ when definition == typeof(IAsyncEnumerable<>) => Method(nameof(CallStream)).MakeGenericMethod(result.GetGenericArguments()),
             _ => null,
         };
         return call?.CreateDelegate(DelegateType(result), command);
@@ -33,6 +34,9 @@ internal static class ProxyCalls
 
     private static ValueTask<T> CallValueTaskOf<T>(string command, TinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
         client.CallAsync<T>(command, cancellationToken, arguments);
+
+    private static IAsyncEnumerable<T> CallStream<T>(string command, TinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
+        client.StreamAsync<T>(command, cancellationToken, arguments);
 
     private static Task CallTask(string command, TinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
         client.CallAsync(command, cancellationToken, arguments).AsTask();

@@ -10,7 +10,9 @@ public static class TinoClientProxyExtensions
     /// <c>MapService&lt;TContract&gt;</c> serves it as: the method's <see cref="CommandNameAttribute"/>, else its name
     /// without a trailing <c>Async</c> in snake_case (<c>GetNoteAsync</c> calls <c>get_note</c>). Methods return
     /// <see cref="Task{T}"/>, <see cref="ValueTask{T}"/>, <see cref="Task"/> or <see cref="ValueTask"/> (the last two
-    /// do not decode the reply). Each parameter is one argument, in order, except those the server fills: a
+    /// do not decode the reply), or <see cref="IAsyncEnumerable{T}"/> for a stream command: the method returns
+    /// <see cref="TinoClient.StreamAsync{T}(string, CancellationToken, ReadOnlySpan{TinoArg})"/>, which calls the command
+    /// each time it is enumerated, and leaving it early sends <c>CLOSE</c>. Each parameter is one argument, in order, except those the server fills: a
     /// <see cref="CancellationToken"/> is given to the call (cancelling it ends the wait), and <see cref="AuthRequired{T}"/>,
     /// <see cref="Auth{T}"/> and <see cref="ConnState{T}"/> are not sent, so a server's own interface serves as the contract.
     /// </summary>
@@ -28,7 +30,7 @@ public static class TinoClientProxyExtensions
     /// </code></example>
     /// <exception cref="TinoBuildException">
     /// <typeparamref name="TContract"/> is not an interface, or one of its members cannot be a call: a property, an
-    /// event, a generic method, a <c>ref</c> or <c>out</c> parameter, or a result that is not a task.
+    /// event, a generic method, a <c>ref</c> or <c>out</c> parameter, or a result that is neither a task nor an <see cref="IAsyncEnumerable{T}"/>.
     /// </exception>
     public static TContract CreateProxy<TContract>(this TinoClient client)
         where TContract : class

@@ -13,7 +13,7 @@ open Tino.CSharp.TestKit
 open Tino.Tests.Client.ClientTests
 open Tino.Tests.Client.Hosts
 
-/// The interop contract through a proxy: every INTEROP.md command but range and notify (streams).
+/// The interop contract through a proxy: every INTEROP.md command but range (a stream, below) and notify (an event).
 let expectInterop (interop: IInterop) =
     Expect.equal (await (interop.AddAsync(Int32.MaxValue, Int32.MaxValue))) 4294967294L "add"
     Expect.equal (awaitValue (interop.EchoValueAsync "echo")) (box "echo") "echo_value"
@@ -122,6 +122,26 @@ let shapes =
             for name, create in interopServers ->
                 test $"calls every command of {name}" {
                     withHost (create ()) tina (fun host -> expectInterop (host.Client.CreateProxy<IInterop>()))
+                }
+        ]
+        testList "stream methods (IAsyncEnumerable<T>)" [
+            for name, create in interopServers ->
+                test $"read range of {name} to its end and leave it early" {
+                    withHost (create ()) tina (fun host ->
+                        let interop = host.Client.CreateProxy<IInterop>()
+                        Expect.equal (List.ofSeq (await (StreamReading.AllAsync(interop.Range 5)))) [ 0 .. 4 ] "every item"
+                        Expect.isEmpty (await (StreamReading.AllAsync(interop.Range 0))) "an empty stream"
+                        Expect.equal (List.ofSeq (await (StreamReading.AllAsync(interop.Range 10_000)))) [ 0 .. 9_999 ] "many batches, in order"
+                        let range = interop.Range 3
+                        Expect.equal (List.ofSeq (await (StreamReading.AllAsync range))) (List.ofSeq (await (StreamReading.AllAsync range))) "each enumeration calls again"
+                        Expect.equal (List.ofSeq (await (StreamReading.TakeAsync(interop.Range 1_000_000, 5)))) [ 0 .. 4 ] "break after five"
+                        Expect.equal (await (interop.AddAsync(1, 2))) 3L "the server's next call works"
+                        Expect.equal (List.ofSeq (await (StreamReading.AllAsync(interop.Range 3)))) [ 0; 1; 2 ] "and the next stream"
+                        Expect.equal (List.ofSeq (await (StreamReading.AllAsync(interop.RangeAsync(4, CancellationToken.None))))) [ 0 .. 3 ] "a token parameter is not sent"
+                        use cancel = new CancellationTokenSource()
+                        cancel.Cancel()
+                        Throws.Of<OperationCanceledException>(StreamReading.AllAsync(interop.RangeAsync(1_000_000, cancel.Token))) |> ignore
+                        Expect.equal (await (interop.AddAsync(2, 3))) 5L "still usable after a cancelled stream")
                 }
         ]
         testList "errors from proxies map to the client's exception types" [

@@ -2,6 +2,9 @@
 /// interop servers of both fronts.
 module Tino.Tests.Client.Hosts
 
+open System
+open System.Collections.Generic
+open System.Threading
 open System.Threading.Tasks
 open Tino
 open Tino.Client
@@ -26,3 +29,21 @@ let awaitUnit (task: Task) = task.GetAwaiter().GetResult()
 
 /// Waits for a value task's value.
 let awaitValue (task: ValueTask<'T>) = task.AsTask().GetAwaiter().GetResult()
+
+/// Reads at most `limit` items of `stream`, enumerating with `token`, then disposes the enumerator (leaving a stream
+/// early sends CLOSE).
+let takeStreamWith (token: CancellationToken) (limit: int) (stream: IAsyncEnumerable<'T>) : 'T list =
+    let items = ResizeArray<'T>()
+    let enumerator = stream.GetAsyncEnumerator token
+    try
+        while items.Count < limit && enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult() do
+            items.Add enumerator.Current
+    finally
+        enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult()
+    List.ofSeq items
+
+/// Reads at most `limit` items of `stream`, then disposes the enumerator.
+let takeStream (limit: int) (stream: IAsyncEnumerable<'T>) = takeStreamWith CancellationToken.None limit stream
+
+/// Reads every item of `stream`.
+let readStream (stream: IAsyncEnumerable<'T>) = takeStream Int32.MaxValue stream

@@ -3,6 +3,7 @@
 module Tino.Tests.FSharp.ClientTests
 
 open System
+open System.Collections.Generic
 open System.Threading
 open System.Threading.Tasks
 open Expecto
@@ -106,6 +107,14 @@ type InteropApi =
       blob_len: byte[] -> Async<int>
       shape_name: Shape -> Task<string> }
 
+/// The interop servers' stream command (`range n` gives 0 .. n-1) as fields of a record, beside a plain call.
+type InteropStreams =
+    { range: int -> IAsyncEnumerable<int>
+      add: int -> int -> Task<int64> }
+
+/// `range` with a token: given to the stream, not sent.
+type RangeUntil = { range: int -> CancellationToken -> IAsyncEnumerable<int> }
+
 type NoSuchCommand = { nope: unit -> Task<int> }
 
 type AddOne = { add: int -> Task<int64> }
@@ -207,6 +216,27 @@ let contracts =
                         Expect.equal (run (api.blob_len [| 1uy; 2uy; 3uy |])) 3 "blob_len"
                         Expect.equal (await (api.shape_name (Circle 1.5))) "circle 1.5" "shape_name, case 0"
                         Expect.equal (await (api.shape_name (Rect(2.0, 3.0)))) "rect 2 3" "shape_name, case 1")
+                }
+        ]
+        testList "Client.proxy of a stream field (IAsyncEnumerable<'T>)" [
+            for name, create in interopServers ->
+                test $"reads range of {name} to its end and leaves it early" {
+                    withHost (create ()) (Client.withFSharpTypes tina) (fun host ->
+                        let api = Client.proxy<InteropStreams> host.Client
+                        Expect.equal (readStream (api.range 5)) [ 0 .. 4 ] "every item"
+                        Expect.equal (readStream (api.range 0)) [] "an empty stream"
+                        Expect.equal (readStream (api.range 10_000)) [ 0 .. 9_999 ] "many batches, in order"
+                        let range = api.range 3
+                        Expect.equal (readStream range) (readStream range) "each enumeration calls again"
+                        Expect.equal (takeStream 5 (api.range 1_000_000)) [ 0 .. 4 ] "leave after five"
+                        Expect.equal (await (api.add 1 2)) 3L "the server's next call works"
+                        Expect.equal (readStream (api.range 3)) [ 0; 1; 2 ] "and the next stream"
+                        let until = Client.proxy<RangeUntil> host.Client
+                        Expect.equal (readStream (until.range 4 CancellationToken.None)) [ 0 .. 3 ] "a token parameter is not sent"
+                        use cancel = new CancellationTokenSource()
+                        cancel.Cancel()
+                        Throws.Of<OperationCanceledException>(task { return readStream (until.range 1_000_000 cancel.Token) }) |> ignore
+                        Expect.equal (await (api.add 2 3)) 5L "still usable after a cancelled stream")
                 }
         ]
         testList "errors from F# proxies map to the client's exception types" [
