@@ -22,7 +22,7 @@ let targets : Map<string, string list -> unit> =
         "test", fun extra -> dotnet ([ "run"; "-c"; "Release"; "--project"; "tests/Tino.Tests"; "--" ] @ extra)
         "bench", fun extra -> dotnet ([ "run"; "-c"; "Release"; "--project"; "bench/Tino.Benchmarks"; "--" ] @ extra)
         "pack", fun _ -> dotnet [ "pack"; "Tino.sln"; "-c"; "Release"; "-o"; "artifacts/packages" ]
-        "run", fun extra -> dotnet ([ "run"; "-c"; "Release"; "--project"; "samples/QuickStart"; "--" ] @ extra)
+        "run", fun extra -> dotnet ([ "run"; "-c"; "Release"; "--project"; "samples/Notes"; "--" ] @ extra)
     ]
 
 match fsi.CommandLineArgs |> Array.toList |> List.tail with

@@ -110,7 +110,7 @@ let inProcess =
     ]
 
 /// The built program of a sample, beside this test assembly's configuration.
-let private sampleDll (name: string) =
+let sampleDll (name: string) =
     let binDirectory = DirectoryInfo(AppContext.BaseDirectory)
     let configuration = (nonNull binDirectory.Parent).Name
     let rec root (dir: DirectoryInfo) =
@@ -118,7 +118,7 @@ let private sampleDll (name: string) =
     Path.Combine(root binDirectory, "samples", name, "bin", configuration, "net10.0", $"{name}.dll")
 
 /// Starts a sample, waits for its listening line, runs `body` with the port, sends SIGTERM and returns the exit code.
-let private runSample (name: string) (args: string list) (body: int -> unit) =
+let runSample (name: string) (args: string list) (body: int -> unit) =
     let info = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
     info.ArgumentList.Add(sampleDll name)
     for arg in args do
