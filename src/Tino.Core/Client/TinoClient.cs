@@ -181,16 +181,7 @@ public sealed partial class TinoClient : IAsyncDisposable
     {
         Check(command, arguments.Length);
         var request = StartRequest(command, arguments.Length);
-        var value = t_value ??= new ArrayBufferWriter<byte>(256);
-        foreach (var argument in arguments)
-        {
-            value.ResetWrittenCount();
-            var writer = new MessagePackWriter(value);
-            argument.WriteTo(ref writer, _serializer);
-            writer.Flush();
-            RespWriter.WriteBulkString(request, value.WrittenSpan);
-        }
-        Shrink(ref t_value);
+        WriteArguments(request, arguments);
         return request;
     }
 
