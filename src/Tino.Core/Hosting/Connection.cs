@@ -44,7 +44,7 @@ internal sealed partial class Connection
     private const byte TlsHandshakeRecord = 0x16;
 
     /// <summary>A stopping server closes a connection once its client has sent nothing for this long.</summary>
-    private static readonly TimeSpan ShutdownQuietPeriod = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ShutdownQuietPeriod = TimeSpan.FromMilliseconds(250);
 
     public Connection(Socket socket, Stream stream, ConnectionContext context, CancellationTokenSource closed, AppPipeline app, TinoServer server, ILogger logger)
     {
