@@ -23,6 +23,13 @@ let building =
             Expect.stringContains message "ECHO_N" "names it"
             Expect.stringContains message "twice" "says why"
         }
+        test "every built-in the server answers is a reserved name" {
+            let builtins =
+                [ for b in Tino.Hosting.Builtin.All -> b.Name ] @ [ for (name, _, _, _, _) in Tino.Hosting.SessionBuiltin.Listing -> name ]
+            Expect.hasLength builtins 20 "13 built-ins and 7 for streams and events"
+            for name in builtins do
+                Expect.isTrue (ReservedNames.All.Contains name) $"{name} is reserved, so no app can shadow it"
+        }
         test "a reserved name is refused" {
             for name in [ "ping"; "Auth"; "TINO.JSON"; "iter"; "subscribe" ] do
                 Expect.stringContains (buildError (TinoApp.Empty.WithCommand(name, one))) "reserved" name
