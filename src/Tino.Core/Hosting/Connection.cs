@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Tino.Hosting.Transport;
 using Tino.Protocol;
 
 namespace Tino.Hosting;
@@ -14,6 +15,7 @@ namespace Tino.Hosting;
 internal sealed partial class Connection
 {
     private readonly Socket _socket;
+    private readonly SocketChannel? _channel;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly AppPipeline _app;
@@ -46,12 +48,28 @@ internal sealed partial class Connection
     /// <summary>A stopping server closes a connection once its client has sent nothing for this long.</summary>
     private static readonly TimeSpan ShutdownQuietPeriod = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>A connection over a stream: TLS, or plain TCP where the event loop is not available.</summary>
     public Connection(Socket socket, Stream stream, ConnectionContext context, CancellationTokenSource closed, AppPipeline app, TinoServer server, ILogger logger)
+        : this(socket, null, PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true)),
+            PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: false)), stream is NetworkStream,
+            context, closed, app, server, logger)
+    {
+    }
+
+    /// <summary>A plain TCP connection served by an event loop.</summary>
+    public Connection(Socket socket, SocketChannel channel, ConnectionContext context, CancellationTokenSource closed, AppPipeline app, TinoServer server, ILogger logger)
+        : this(socket, channel, channel.Input, channel.Output, expectsPlaintext: true, context, closed, app, server, logger)
+    {
+    }
+
+    private Connection(Socket socket, SocketChannel? channel, PipeReader input, PipeWriter output, bool expectsPlaintext, ConnectionContext context,
+        CancellationTokenSource closed, AppPipeline app, TinoServer server, ILogger logger)
     {
         _socket = socket;
-        _expectsPlaintext = stream is NetworkStream;
-        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
-        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: false));
+        _channel = channel;
+        _expectsPlaintext = expectsPlaintext;
+        _input = input;
+        _output = output;
         _app = app;
         _server = server;
         _logger = logger;
@@ -143,6 +161,7 @@ internal sealed partial class Connection
     public void Abort()
     {
         _closed.Cancel();
+        _channel?.Abort();
         _socket.Dispose();
     }
 

@@ -8,6 +8,7 @@ using System.Reflection;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tino.Hosting.Transport;
 
 namespace Tino.Hosting;
 
@@ -47,6 +48,14 @@ public sealed class TinoServer : IAsyncDisposable
     public Publisher Publisher => _app.Publisher;
 
     internal static string Version { get; } = ReadVersion();
+
+    /// <summary>
+    /// Plain TCP connections run on Tino's epoll loops on Linux. The AppContext switch
+    /// <c>Tino.Server.UseStreamTransport</c> (runtimeconfig or <see cref="AppContext.SetSwitch"/>) puts them on
+    /// .NET's socket streams and the thread pool instead, as TLS connections always are.
+    /// </summary>
+    private static bool UseEventLoop { get; } =
+        EventLoop.IsSupported && !(AppContext.TryGetSwitch("Tino.Server.UseStreamTransport", out var useStreams) && useStreams);
 
     internal static byte[] VersionBytes { get; } = Encoding.ASCII.GetBytes(Version);
 
@@ -182,17 +191,24 @@ public sealed class TinoServer : IAsyncDisposable
         await Task.Yield(); // Off the accept loop.
         try
         {
-            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            var closed = new CancellationTokenSource();
+            var context = new ConnectionContext(socket.RemoteEndPoint, closed.Token);
+            Connection connection;
             if (_app.App.Options.Tls is { } tls)
             {
-                stream = await AuthenticateAsync(stream, socket, tls).ConfigureAwait(false);
+                var stream = await AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), socket, tls).ConfigureAwait(false);
                 if (stream is NetworkStream)
                 {
                     return;
                 }
+                connection = new Connection(socket, stream, context, closed, _app, this, _logger);
             }
-            var closed = new CancellationTokenSource();
-            var connection = new Connection(socket, stream, new ConnectionContext(socket.RemoteEndPoint, closed.Token), closed, _app, this, _logger);
+            else
+            {
+                connection = UseEventLoop
+                    ? new Connection(socket, new SocketChannel(socket), context, closed, _app, this, _logger)
+                    : new Connection(socket, new NetworkStream(socket, ownsSocket: true), context, closed, _app, this, _logger);
+            }
             served.Connection = connection;
             TinoTelemetry.ConnectionOpened();
             if (Volatile.Read(ref _state) == 2)

@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Tino.Hosting.Transport;
+
+/// <summary>
+/// One epoll thread serving many connections. A connection waiting for bytes is resumed on this thread, so a
+/// request is read, run and answered without a hop through the thread pool; one loop per core, shared by every
+/// server in the process, like the socket engine of .NET itself.
+/// </summary>
+internal sealed class EventLoop
+{
+    private const int MaxEventsPerWait = 256;
+
+    private static readonly Lazy<EventLoop[]> s_loops = new(
+        () => Enumerable.Range(0, Environment.ProcessorCount).Select(index => new EventLoop(index)).ToArray());
+
+    private static int s_nextLoop = -1;
+
+    private readonly int _epoll;
+    private readonly Lock _slotsGate = new();
+    private readonly Stack<int> _freeSlots = new();
+    private volatile SocketChannel?[] _channels = new SocketChannel?[64];
+    private int _usedSlots;
+    private int _nextGeneration;
+
+    private EventLoop(int index)
+    {
+        _epoll = Libc.EpollCreate(Libc.EpollCloexec);
+        if (_epoll < 0)
+        {
+            throw new IOException($"epoll_create1 failed with errno {Marshal.GetLastPInvokeError()}");
+        }
+        var thread = new Thread(Run) { IsBackground = true, Name = $"Tino I/O {index}" };
+        thread.UnsafeStart();
+    }
+
+    /// <summary>Whether this machine can run the event-loop transport.</summary>
+    public static bool IsSupported => Libc.IsSupported;
+
+    /// <summary>The loop the next connection joins, round robin.</summary>
+    public static EventLoop Next()
+    {
+        var loops = s_loops.Value;
+        return loops[(uint)Interlocked.Increment(ref s_nextLoop) % (uint)loops.Length];
+    }
+
+    /// <summary>Gives <paramref name="channel"/> a slot; events carry the slot and a generation, never the descriptor.</summary>
+    public (int Slot, int Generation) Add(SocketChannel channel)
+    {
+        lock (_slotsGate)
+        {
+            if (!_freeSlots.TryPop(out var slot))
+            {
+                slot = _usedSlots++;
+                if (slot == _channels.Length)
+                {
+                    var grown = new SocketChannel?[_channels.Length * 2];
+                    _channels.CopyTo(grown, 0);
+                    _channels = grown;
+                }
+            }
+            _channels[slot] = channel;
+            return (slot, ++_nextGeneration & int.MaxValue);
+        }
+    }
+
+    /// <summary>Frees the channel's slot; an event still in flight for it finds another generation and is dropped.</summary>
+    public void Remove(SocketChannel channel)
+    {
+        lock (_slotsGate)
+        {
+            if (ReferenceEquals(_channels[channel.Slot], channel))
+            {
+                _channels[channel.Slot] = null;
+                _freeSlots.Push(channel.Slot);
+            }
+        }
+    }
+
+    /// <summary>Adds, changes or removes the descriptor's registration; returns the errno on failure, 0 on success.</summary>
+    public int Register(int operation, int fd, uint events, int slot, int generation)
+    {
+        Span<byte> epollEvent = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt32LittleEndian(epollEvent, events);
+        BinaryPrimitives.WriteUInt64LittleEndian(epollEvent[Libc.EpollDataOffset..], ((ulong)(uint)generation << 32) | (uint)slot);
+        return Libc.EpollCtl(_epoll, operation, fd, ref MemoryMarshal.GetReference(epollEvent)) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    private void Run()
+    {
+        var events = new byte[Libc.EpollEventSize * MaxEventsPerWait];
+        while (true)
+        {
+            var count = Libc.EpollWait(_epoll, ref events[0], MaxEventsPerWait, -1);
+            if (count < 0)
+            {
+                Debug.Assert(Marshal.GetLastPInvokeError() == Libc.EIntr, "epoll_wait fails only when interrupted");
+                continue;
+            }
+            var channels = _channels;
+            for (var i = 0; i < count; i++)
+            {
+                var entry = events.AsSpan(i * Libc.EpollEventSize, Libc.EpollEventSize);
+                var mask = BinaryPrimitives.ReadUInt32LittleEndian(entry);
+                var data = BinaryPrimitives.ReadUInt64LittleEndian(entry[Libc.EpollDataOffset..]);
+                var slot = (int)(uint)data;
+                if (slot >= channels.Length)
+                {
+                    channels = _channels;
+                }
+                if (channels[slot] is { } channel && channel.Generation == (int)(data >> 32))
+                {
+                    channel.OnEvents(mask);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Tasks.Sources;
+
+namespace Tino.Hosting.Transport;
+
+/// <summary>
+/// The receiving side of a <see cref="SocketChannel"/>: one contiguous pooled buffer, held only while it holds
+/// bytes, so an idle connection keeps no receive buffer. A read that must wait is resumed on the loop thread.
+/// </summary>
+internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, IValueTaskSource<ReadResult>
+{
+    private const int FirstBufferSize = 4096;
+    private const int MinimumReadSize = 1024;
+
+    /// <summary>The high bit of a <see cref="ReadOnlySequence{T}"/> position's integer marks its kind, not its index.</summary>
+    private const int PositionIndexMask = int.MaxValue;
+
+    private static readonly Action<object?> s_onTokenFired = state => ((SocketChannelReader)state!).OnTokenFired();
+
+    private ManualResetValueTaskSourceCore<ReadResult> _pending = new() { RunContinuationsAsynchronously = false };
+    private byte[]? _buffer;
+    private int _start;
+    private int _end;
+    private int _examined;
+    private bool _endOfStream;
+    private bool _completed;
+    private int _cancelNext;
+    private CancellationToken _waitToken;
+    private CancellationTokenRegistration _waitRegistration;
+
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        if (TryRead(out var ready))
+        {
+            return new(ready);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        _pending.Reset();
+        _waitToken = cancellationToken;
+        if (cancellationToken.CanBeCanceled)
+        {
+            _waitRegistration = cancellationToken.UnsafeRegister(s_onTokenFired, this);
+        }
+        switch (channel.BeginReadWait(ref _cancelNext, cancellationToken))
+        {
+            case WaitStart.Pending:
+                return new(this, _pending.Version);
+            case WaitStart.CanceledByReader:
+                _waitRegistration.Unregister();
+                return new(Result(canceled: true));
+            case WaitStart.TokenCanceled:
+                _waitRegistration.Unregister();
+                throw new OperationCanceledException(cancellationToken);
+            default:
+                _waitRegistration.Unregister();
+                throw new ObjectDisposedException(nameof(SocketChannel));
+        }
+    }
+
+    public override bool TryRead(out ReadResult result)
+    {
+        if (Volatile.Read(ref _cancelNext) == 1 && Interlocked.Exchange(ref _cancelNext, 0) == 1)
+        {
+            result = Result(canceled: true);
+            return true;
+        }
+        if (_end > _examined || _endOfStream)
+        {
+            result = Result(canceled: false);
+            return true;
+        }
+        result = default;
+        return false;
+    }
+
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        if (_buffer is null)
+        {
+            return;
+        }
+        if (!ReferenceEquals(consumed.GetObject(), _buffer) || !ReferenceEquals(examined.GetObject(), _buffer))
+        {
+            throw new InvalidOperationException("The positions do not belong to the last read's buffer.");
+        }
+        _start = consumed.GetInteger() & PositionIndexMask;
+        _examined = examined.GetInteger() & PositionIndexMask;
+        if (_start == _end)
+        {
+            ReleaseBuffer();
+        }
+    }
+
+    public override void CancelPendingRead()
+    {
+        if (channel.CancelReadWait(ref _cancelNext))
+        {
+            Finish(Result(canceled: true));
+        }
+    }
+
+    public override void Complete(Exception? exception = null)
+    {
+        if (_completed)
+        {
+            return;
+        }
+        _completed = true;
+        ReleaseBuffer();
+        channel.SideCompleted();
+    }
+
+    /// <summary>On the loop thread, which took the wait: receive what arrived and resume the reader.</summary>
+    public void OnReadable()
+    {
+        ReserveReadSpace();
+        var received = channel.Receive(_buffer.AsSpan(_end));
+        if (received > 0)
+        {
+            _end += (int)received;
+            Finish(Result(canceled: false));
+            return;
+        }
+        if (received == 0)
+        {
+            _endOfStream = true;
+            Finish(Result(canceled: false));
+            return;
+        }
+        if (received != -Libc.EAgain)
+        {
+            Fail(new IOException($"recv failed with errno {-received}"));
+            return;
+        }
+        if (_start == _end)
+        {
+            ReleaseBuffer(); // A wake-up with nothing to read: an idle connection keeps no buffer.
+        }
+        switch (channel.BeginReadWait(ref _cancelNext, _waitToken))
+        {
+            case WaitStart.Pending:
+                return;
+            case WaitStart.CanceledByReader:
+                Finish(Result(canceled: true));
+                return;
+            case WaitStart.TokenCanceled:
+                Fail(new OperationCanceledException(_waitToken));
+                return;
+            default:
+                Fail(new ObjectDisposedException(nameof(SocketChannel)));
+                return;
+        }
+    }
+
+    /// <summary>Ends the waiting read with <paramref name="error"/>; the caller has taken the wait.</summary>
+    public void Fail(Exception error)
+    {
+        _waitRegistration.Unregister();
+        _pending.SetException(error);
+    }
+
+    ReadResult IValueTaskSource<ReadResult>.GetResult(short token) => _pending.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<ReadResult>.GetStatus(short token) => _pending.GetStatus(token);
+
+    void IValueTaskSource<ReadResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _pending.OnCompleted(continuation, state, token, flags);
+
+    private void OnTokenFired()
+    {
+        if (channel.TakeReadWaitFor(_waitToken))
+        {
+            Fail(new OperationCanceledException(_waitToken));
+        }
+    }
+
+    private void Finish(ReadResult result)
+    {
+        _waitRegistration.Unregister();
+        _pending.SetResult(result);
+    }
+
+    private ReadResult Result(bool canceled) =>
+        new(_buffer is null ? default : new ReadOnlySequence<byte>(_buffer, _start, _end - _start), canceled, _endOfStream);
+
+    /// <summary>Room for at least <see cref="MinimumReadSize"/> bytes after the unread ones: rent, move them to the front, or grow.</summary>
+    private void ReserveReadSpace()
+    {
+        if (_buffer is null)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(FirstBufferSize);
+            _start = _end = _examined = 0;
+            return;
+        }
+        if (_buffer.Length - _end >= MinimumReadSize)
+        {
+            return;
+        }
+        var unread = _end - _start;
+        var target = _buffer.Length - unread >= MinimumReadSize ? _buffer : ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+        Buffer.BlockCopy(_buffer, _start, target, 0, unread);
+        if (!ReferenceEquals(target, _buffer))
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = target;
+        }
+        _examined -= _start;
+        _start = 0;
+        _end = unread;
+    }
+
+    private void ReleaseBuffer()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+        _start = _end = _examined = 0;
+    }
+}
