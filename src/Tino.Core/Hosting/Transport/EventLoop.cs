@@ -14,7 +14,7 @@ internal sealed class EventLoop
     private const int MaxEventsPerWait = 256;
 
     private static readonly Lazy<EventLoop[]> s_loops = new(
-        () => Enumerable.Range(0, Environment.ProcessorCount).Select(index => new EventLoop(index)).ToArray());
+        () => Enumerable.Range(0, LoopCount()).Select(index => new EventLoop(index)).ToArray());
 
     private static int s_nextLoop = -1;
 
@@ -35,6 +35,12 @@ internal sealed class EventLoop
         var thread = new Thread(Run) { IsBackground = true, Name = $"Tino I/O {index}" };
         thread.UnsafeStart();
     }
+
+    /// <summary>One loop per core, unless the runtimeconfig property <c>Tino.Server.EventLoopCount</c> says otherwise.</summary>
+    private static int LoopCount() =>
+        int.TryParse(AppContext.GetData("Tino.Server.EventLoopCount")?.ToString(), out var count) && count > 0
+            ? count
+            : Environment.ProcessorCount;
 
     /// <summary>Whether this machine can run the event-loop transport.</summary>
     public static bool IsSupported => Libc.IsSupported;

@@ -29,6 +29,9 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     private CancellationToken _waitToken;
     private CancellationTokenRegistration _waitRegistration;
 
+    /// <summary>Whether a receive buffer is rented: only while it holds bytes not yet consumed.</summary>
+    internal bool HoldsBuffer => _buffer is not null;
+
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_completed, this);

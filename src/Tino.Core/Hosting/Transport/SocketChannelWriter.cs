@@ -19,6 +19,9 @@ internal sealed class SocketChannelWriter(SocketChannel channel) : PipeWriter, I
     private int _sent;
     private bool _completed;
 
+    /// <summary>Whether a send buffer is rented: only while replies wait to be sent.</summary>
+    internal bool HoldsBuffer => _buffer is not null;
+
     public override bool CanGetUnflushedBytes => true;
 
     public override long UnflushedBytes => _written - _sent;
