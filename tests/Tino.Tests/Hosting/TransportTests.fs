@@ -10,7 +10,10 @@ open System.Net.Sockets
 open System.Threading
 open System.Threading.Tasks
 open Expecto
+open Tino
 open Tino.Hosting.Transport
+open Tino.Tests.Hosting.TestServer
+open Tino.Tests.Hosting.ServerTests
 
 /// A connected pair on 127.0.0.1: the client socket, and the accepted one inside a SocketChannel.
 type Pair() =
@@ -133,5 +136,22 @@ let transportTests =
                     output.FlushAsync().AsTask().Wait()
             let error = Expect.throwsC flushTwice id
             Expect.isTrue (error :? IOException || error.InnerException :? IOException) $"an IOException, got {error}"
+        }
+        test "a handler that blocks its loop's thread holds the other connections up for a moment, not until it returns" {
+            use release = new ManualResetEventSlim(false)
+            let app = TinoApp.Empty.WithCommand("block", Func<int>(fun () -> release.Wait(TimeSpan.FromSeconds 30.) |> ignore; 1))
+            withApp app (fun server ->
+                use blocked = connect server
+                // One loop per core: with eight more connections, some share the blocked one's loop.
+                let others = [ for _ in 1 .. 8 -> connect server ]
+                blocked.Send(request "block" [])
+                Thread.Sleep 100
+                try
+                    for c in others do
+                        Expect.equal (text (c.Call "PING")) "PONG" "answered while the handler still blocks"
+                finally
+                    release.Set()
+                Expect.equal (value<int> (blocked.ReadReply())) 1 "and the blocked call finishes"
+                for c in others do (c :> IDisposable).Dispose())
         }
     ]

@@ -18,12 +18,19 @@ internal sealed class EventLoop
 
     private static int s_nextLoop = -1;
 
+    /// <summary>How long one round of events may run before the loop gets a fresh thread for everyone else.</summary>
+    private static readonly TimeSpan s_stallThreshold = TimeSpan.FromMilliseconds(200);
+
+    private static Timer? s_watchdog;
+
     private readonly int _epoll;
     private readonly Lock _slotsGate = new();
     private readonly Stack<int> _freeSlots = new();
     private volatile SocketChannel?[] _channels = new SocketChannel?[64];
     private int _usedSlots;
     private int _nextGeneration;
+    private volatile Poller _poller = new();
+    private readonly int _index;
 
     private EventLoop(int index)
     {
@@ -32,8 +39,8 @@ internal sealed class EventLoop
         {
             throw new IOException($"epoll_create1 failed with errno {Marshal.GetLastPInvokeError()}");
         }
-        var thread = new Thread(Run) { IsBackground = true, Name = $"Tino I/O {index}" };
-        thread.UnsafeStart();
+        _index = index;
+        StartPoller(_poller);
     }
 
     /// <summary>One loop per core, unless the runtimeconfig property <c>Tino.Server.EventLoopCount</c> says otherwise.</summary>
@@ -49,6 +56,14 @@ internal sealed class EventLoop
     public static EventLoop Next()
     {
         var loops = s_loops.Value;
+        if (s_watchdog is null)
+        {
+            var watchdog = new Timer(static state => ReplaceStalledPollers((EventLoop[])state!), loops, 100, 100);
+            if (Interlocked.CompareExchange(ref s_watchdog, watchdog, null) is not null)
+            {
+                watchdog.Dispose();
+            }
+        }
         return loops[(uint)Interlocked.Increment(ref s_nextLoop) % (uint)loops.Length];
     }
 
@@ -94,10 +109,34 @@ internal sealed class EventLoop
         return Libc.EpollCtl(_epoll, operation, fd, ref MemoryMarshal.GetReference(epollEvent)) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
-    private void Run()
+    /// <summary>
+    /// A handler that blocks holds up the thread that polls: after <see cref="s_stallThreshold"/> the loop gets a new
+    /// thread, and the blocked one leaves once its round ends. The other connections wait a moment, not forever.
+    /// </summary>
+    private static void ReplaceStalledPollers(EventLoop[] loops)
+    {
+        foreach (var loop in loops)
+        {
+            var startedAt = Volatile.Read(ref loop._poller.RoundStartedAt);
+            if (startedAt != 0 && Stopwatch.GetElapsedTime(startedAt) > s_stallThreshold)
+            {
+                var fresh = new Poller();
+                loop._poller = fresh;
+                loop.StartPoller(fresh);
+            }
+        }
+    }
+
+    private void StartPoller(Poller poller)
+    {
+        var thread = new Thread(() => Run(poller)) { IsBackground = true, Name = $"Tino I/O {_index}" };
+        thread.UnsafeStart();
+    }
+
+    private void Run(Poller poller)
     {
         var events = new byte[Libc.EpollEventSize * MaxEventsPerWait];
-        while (true)
+        while (_poller == poller)
         {
             var count = Libc.EpollWait(_epoll, ref events[0], MaxEventsPerWait, -1);
             if (count < 0)
@@ -105,6 +144,7 @@ internal sealed class EventLoop
                 Debug.Assert(Marshal.GetLastPInvokeError() == Libc.EIntr, "epoll_wait fails only when interrupted");
                 continue;
             }
+            Volatile.Write(ref poller.RoundStartedAt, Stopwatch.GetTimestamp());
             var channels = _channels;
             for (var i = 0; i < count; i++)
             {
@@ -121,6 +161,14 @@ internal sealed class EventLoop
                     channel.OnEvents(mask);
                 }
             }
+            Volatile.Write(ref poller.RoundStartedAt, 0);
         }
+    }
+
+    /// <summary>The thread that polls a loop now; when it blocks too long, another takes its place.</summary>
+    private sealed class Poller
+    {
+        /// <summary>When the current round of events began (Stopwatch ticks); 0 while waiting in epoll.</summary>
+        public long RoundStartedAt;
     }
 }
