@@ -1,87 +1,85 @@
-// Calls per second through one connection with N concurrent callers:
-// the Tino client calling add(1, 2) on a Tino server, and StackExchange.Redis calling GET on redis-server.
-// Usage: ClientLoad --tino host:port --redis host:port [--callers 50] [--seconds 10] [--rounds 3]
+// Calls per second through one client with N concurrent callers, against one server: the Tino client calling
+// add(1, 2) on a Tino server, or one of its peers (docs/benchmarks.md): StackExchange.Redis calling GET on
+// redis-server, gRPC calling a unary Add, HttpClient posting JSON to a minimal API.
+//
+// Usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2]
+//
+// Drivers (bench/client-benchmark.sh and others) read the last stdout line, exactly "calls/s: <integer>".
+// Every reply is checked; any failed call ends the run with a non-zero exit code and no such line.
 using System.Diagnostics;
-using StackExchange.Redis;
-using Tino.Client;
+using System.Globalization;
 
-var tino = Option("--tino");
-var redis = Option("--redis");
-var callers = int.Parse(Option("--callers") ?? "50");
-var seconds = double.Parse(Option("--seconds") ?? "10", System.Globalization.CultureInfo.InvariantCulture);
-var rounds = int.Parse(Option("--rounds") ?? "3");
+const string Usage =
+    "usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2]";
 
-await using var client = tino is null ? null : await TinoClient.ConnectAsync($"redis://{tino}");
-using var multiplexer = redis is null ? null : await ConnectionMultiplexer.ConnectAsync(redis);
-var database = multiplexer?.GetDatabase();
-database?.StringSet("key", new byte[] { 3 });
-
-Func<Task>? tinoCall = client is null ? null : async () =>
+string targetName;
+string address;
+int callers;
+double seconds;
+double warmup;
+try
 {
-    if (await client.CallAsync<long>("add", 1, 2) != 3)
+    targetName = Option("--target") ?? throw new ArgumentException("--target is required");
+    if (targetName is not ("tino" or "redis" or "grpc" or "http"))
     {
-        throw new InvalidOperationException("add(1, 2) != 3");
+        throw new ArgumentException($"unknown target '{targetName}'");
     }
-};
-Func<Task>? redisCall = database is null ? null : async () =>
-{
-    if (((byte[]?)await database.StringGetAsync("key"))?[0] != 3)
+    address = Option("--address") ?? throw new ArgumentException("--address is required");
+    callers = int.Parse(Option("--callers") ?? "50", CultureInfo.InvariantCulture);
+    seconds = double.Parse(Option("--seconds") ?? "5", CultureInfo.InvariantCulture);
+    warmup = double.Parse(Option("--warmup") ?? "2", CultureInfo.InvariantCulture);
+    if (callers < 1 || seconds <= 0 || warmup < 0)
     {
-        throw new InvalidOperationException("GET key != 3");
-    }
-};
-
-// Warm-up, then alternate the two so that both see the same machine.
-foreach (var call in new[] { tinoCall, redisCall })
-{
-    if (call is not null)
-    {
-        await Measure(call, TimeSpan.FromSeconds(2));
+        throw new ArgumentException("--callers and --seconds must be positive, --warmup not negative");
     }
 }
-var tinoRates = new List<double>();
-var redisRates = new List<double>();
-for (var round = 0; round < rounds; round++)
+catch (Exception error) when (error is ArgumentException or FormatException or OverflowException)
 {
-    if (tinoCall is not null)
-    {
-        tinoRates.Add(await Measure(tinoCall, TimeSpan.FromSeconds(seconds)));
-    }
-    if (redisCall is not null)
-    {
-        redisRates.Add(await Measure(redisCall, TimeSpan.FromSeconds(seconds)));
-    }
-}
-Console.WriteLine($"callers: {callers}, rounds: {rounds} x {seconds} s, median calls/s");
-if (tinoRates.Count > 0)
-{
-    Console.WriteLine($"tino  add(1, 2): {Median(tinoRates):0}");
-}
-if (redisRates.Count > 0)
-{
-    Console.WriteLine($"redis GET key  : {Median(redisRates):0}");
-}
-if (tinoRates.Count > 0 && redisRates.Count > 0)
-{
-    Console.WriteLine($"ratio tino/redis: {Median(tinoRates) / Median(redisRates):0.00}");
+    Console.Error.WriteLine(error.Message);
+    Console.Error.WriteLine(Usage);
+    return 2;
 }
 
-async Task<double> Measure(Func<Task> call, TimeSpan duration)
+try
 {
-    long calls = 0;
+    var target = await Target.ConnectAsync(targetName, address);
+    await using (target.Client)
+    {
+        Console.WriteLine($"{target.Description} at {address}");
+        Console.WriteLine($"callers: {callers}, warm-up: {warmup.ToString(CultureInfo.InvariantCulture)} s, measured: {seconds.ToString(CultureInfo.InvariantCulture)} s");
+        if (warmup > 0)
+        {
+            await Run(target.Call, TimeSpan.FromSeconds(warmup));
+        }
+        var (calls, elapsed) = await Run(target.Call, TimeSpan.FromSeconds(seconds));
+        Console.WriteLine($"calls: {calls.ToString(CultureInfo.InvariantCulture)} in {elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s");
+        Console.WriteLine($"calls/s: {Math.Round(calls / elapsed.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)}");
+    }
+    return 0;
+}
+catch (Exception error)
+{
+    Console.Error.WriteLine($"failed: {error}");
+    return 1;
+}
+
+// The callers loop until the duration is over; the rate counts every completed call over the time until the
+// last caller finished. Each caller counts its own calls, so no shared counter is contended on the hot path.
+async Task<(long Calls, TimeSpan Elapsed)> Run(Func<Task> call, TimeSpan duration)
+{
     var clock = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
+    var counts = await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
     {
+        long count = 0;
         while (clock.Elapsed < duration)
         {
             await call();
-            Interlocked.Increment(ref calls);
+            count++;
         }
+        return count;
     }));
-    return calls / clock.Elapsed.TotalSeconds;
+    return (counts.Sum(), clock.Elapsed);
 }
-
-static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
 string? Option(string name)
 {
