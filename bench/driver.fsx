@@ -88,7 +88,7 @@ let failures (run: Run) =
 let main () =
     let started = DateTime.UtcNow
     let loadBefore = Machine.loadAverage ()
-    printfn "Tino load driver: %d rounds%s, report to %s" settings.Rounds (if settings.Quick then " (quick)" else "") settings.Out
+    printfn "Tino load driver: %d round(s)%s, report to %s" settings.Rounds (if settings.Quick then " (quick)" else "") settings.Out
     try
         let grpcBuilt, httpBuilt = buildAll ()
         let machine = Machine.machine ()
