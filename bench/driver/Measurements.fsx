@@ -108,7 +108,8 @@ let gcHeapMB (pid: int) : float option =
         if File.Exists file then File.Delete file
 
 /// On a freshly started server: a few connections first (one-time costs of the first calls stay out of the figure),
-/// then VmRSS, then `connections` idle connections that each sent PING and read +PONG, a pause, and VmRSS again.
+/// then VmRSS, then `connections` idle connections in four steps, each connection having sent PING and read +PONG,
+/// with a pause and VmRSS after each step.
 let idleMemory (settings: Settings) (readHeap: bool) (server: Server) : Memory =
     let pause () = Threading.Thread.Sleep(if settings.Quick then 1000 else 3000)
     for socket in List.init 20 (fun _ -> idleConnection server.Port) do
@@ -116,16 +117,22 @@ let idleMemory (settings: Settings) (readHeap: bool) (server: Server) : Memory =
     let heapBefore = if readHeap then gcHeapMB server.Process.Id else None
     pause ()
     let before = residentKiB server.Process.Id
-    let sockets = List.init settings.Connections (fun _ -> idleConnection server.Port)
+    let sockets = ResizeArray<Socket>()
     try
-        pause ()
-        let after = residentKiB server.Process.Id
+        let steps =
+            [ for step in 1..4 ->
+                  while sockets.Count < settings.Connections * step / 4 do
+                      sockets.Add(idleConnection server.Port)
+                  pause ()
+                  sockets.Count, residentKiB server.Process.Id ]
+        let after = snd (List.last steps)
         let heapAfter = if readHeap then gcHeapMB server.Process.Id else None
-        printfn "%s: VmRSS %d KiB before, %d KiB with %d idle connections" server.Name before after sockets.Length
+        printfn "%s: VmRSS %d KiB before, %A (connections, KiB) on the way" server.Name before steps
         { Server = server.Name
-          Connections = settings.Connections
+          Connections = sockets.Count
           BeforeKiB = before
           AfterKiB = after
+          Steps = steps
           HeapBeforeMB = heapBefore
           HeapAfterMB = heapAfter }
     finally

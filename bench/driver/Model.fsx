@@ -29,7 +29,7 @@ let defaults =
       Clients = 50
       Seconds = 5
       Warmup = 2
-      Connections = 2000
+      Connections = 4000
       Job = "short"
       RequestsScale = 200_000
       Out = "docs/benchmarks.md" }
@@ -40,7 +40,7 @@ let quick =
         Rounds = 1
         Seconds = 1
         Warmup = 1
-        Connections = 500
+        Connections = 1000
         RequestsScale = 20_000 }
 
 /// One round of an A B comparison: A measured, then B, back to back.
@@ -83,11 +83,19 @@ type Memory =
       Connections: int
       BeforeKiB: int64
       AfterKiB: int64
+      /// VmRSS on the way: (connections open, KiB), a step each quarter (RSS grows in uneven steps).
+      Steps: (int * int64) list
       /// GC heap (dotnet-counters' gc-heap-size) before and after, for the .NET server, when it could be read.
       HeapBeforeMB: float option
       HeapAfterMB: float option }
 
 let perConnectionKiB (memory: Memory) = float (memory.AfterKiB - memory.BeforeKiB) / float memory.Connections
+
+/// GC heap growth per connection, when dotnet-counters could read the heap before and after.
+let heapPerConnectionKiB (memory: Memory) =
+    match memory.HeapBeforeMB, memory.HeapAfterMB with
+    | Some before, Some after -> Some((after - before) * 1024.0 / float memory.Connections)
+    | _ -> None
 
 type MemoryFigure =
     { Tino: Outcome<Memory>

@@ -45,7 +45,11 @@ let private memoryRow (figure: MemoryFigure) =
     match figure.Tino with
     | Measured tino ->
         let perConnection = perConnectionKiB tino
-        $"| server memory per idle connection (VmRSS, {tino.Connections} connections) | **{onePlace perConnection} KiB**{reference} | ≤ {onePlace figure.TargetKiB} KiB | {met (perConnection <= figure.TargetKiB)} |"
+        let heap =
+            match heapPerConnectionKiB tino with
+            | Some kib -> $" (Tino's GC heap: {onePlace kib} KiB)"
+            | None -> ""
+        $"| server memory per idle connection (VmRSS, {tino.Connections} connections) | **{onePlace perConnection} KiB**{heap}{reference} | ≤ {onePlace figure.TargetKiB} KiB | {met (perConnection <= figure.TargetKiB)} |"
     | outcome -> $"| server memory per idle connection | {(notMeasured outcome).Value} | ≤ {onePlace figure.TargetKiB} KiB | not measured |"
 
 let summary (run: Run) =
@@ -94,19 +98,25 @@ let private memoryLines (label: string) (outcome: Outcome<Memory>) =
     match outcome with
     | Measured memory ->
         let heap =
-            match memory.HeapBeforeMB, memory.HeapAfterMB with
-            | Some before, Some after ->
-                $" GC heap (dotnet-counters gc-heap-size, counts garbage not yet collected too): {onePlace before} MB before, {onePlace after} MB after, {onePlace ((after - before) * 1024.0 / float memory.Connections)} KiB per connection."
+            match memory.HeapBeforeMB, memory.HeapAfterMB, heapPerConnectionKiB memory with
+            | Some before, Some after, Some kib ->
+                $" GC heap (dotnet-counters' gc-heap-size, read before the first VmRSS and after the last; it counts garbage not yet collected too): {onePlace before} MB before, {onePlace after} MB after, {onePlace kib} KiB per connection."
             | _ -> ""
-        [ $"- **{label}**: VmRSS {number (float memory.BeforeKiB)} KiB before, {number (float memory.AfterKiB)} KiB with {memory.Connections} idle connections: **{onePlace (perConnectionKiB memory)} KiB per connection**.{heap}" ]
+        let steps =
+            memory.Steps
+            |> List.map (fun (connections, kib) -> $"{number (float kib)} KiB with {connections}")
+            |> String.concat ", "
+        [ $"- **{label}**: VmRSS {number (float memory.BeforeKiB)} KiB before, {number (float memory.AfterKiB)} KiB with {memory.Connections} idle connections: **{onePlace (perConnectionKiB memory)} KiB per connection**. On the way: {steps}.{heap}" ]
     | outcome -> [ $"- **{label}**: not measured ({(notMeasured outcome).Value})." ]
 
 let private memorySection (settings: Settings) (figure: MemoryFigure) =
     [ "## Memory per idle connection"
       ""
       "Each server freshly started, then: 20 connections opened, pinged and closed (one-time costs of the first calls stay"
-      $"out of the figure), a pause, VmRSS read from `/proc/<pid>/status`; then {settings.Connections} connections opened by the driver,"
-      "each sending `PING` and reading `+PONG`, left idle; a pause, VmRSS again. The figure is (after − before) / connections."
+      $"out of the figure), a pause, VmRSS read from `/proc/<pid>/status`; then {settings.Connections} connections opened by the driver in"
+      "four steps, each sending `PING` and reading `+PONG` and then left idle, with a pause and VmRSS after each step. The"
+      "figure is (VmRSS at the end − VmRSS before) / connections; the steps show how unevenly RSS grows (the GC and the"
+      "allocators take memory in chunks), so expect a few KiB of noise between runs."
       "RSS is the honest figure: it counts what the process really holds, the runtime's pools and buffers included"
       "(it can only miss memory the process had already touched and reuses for the new connections)."
       "" ]
