@@ -65,7 +65,7 @@ let clientLoad (settings: Settings) (target: string) (port: int) : float =
     let last = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map _.Trim() |> Array.tryLast
     match last |> Option.map (fun line -> Regex.Match(line, @"^calls/s: (\d+)$")) with
     | Some found when found.Success -> invariant found.Groups[1].Value
-    | _ -> failwithf "ClientLoad's last line is not `calls/s: <integer>` but %A" last
+    | _ -> failwithf "ClientLoad's last line is not `calls/s: <integer>` but \"%s\"" (defaultArg last "")
 
 // ---- memory per idle connection ----
 
