@@ -1,5 +1,7 @@
 // The project's build script: plain F# and `dotnet` calls (FAKE's packages do not restore here).
 // Usage: dotnet fsi build.fsx <build|test|bench|pack|run> [extra arguments passed through]
+//   bench [--quick] [--rounds N] [--out path]   the load driver (bench/driver.fsx): every comparison, docs/benchmarks.md
+//   bench micro [BenchmarkDotNet arguments]     the micro benchmarks (bench/Tino.Benchmarks) alone
 open System
 open System.Diagnostics
 
@@ -20,7 +22,10 @@ let targets : Map<string, string list -> unit> =
     Map [
         "build", fun _ -> dotnet [ "build"; "Tino.sln"; "-c"; "Release" ]
         "test", fun extra -> dotnet ([ "run"; "-c"; "Release"; "--project"; "tests/Tino.Tests"; "--" ] @ extra)
-        "bench", fun extra -> dotnet ([ "run"; "-c"; "Release"; "--project"; "bench/Tino.Benchmarks"; "--" ] @ extra)
+        "bench", fun extra ->
+            match extra with
+            | "micro" :: rest -> dotnet ([ "run"; "-c"; "Release"; "--project"; "bench/Tino.Benchmarks"; "--" ] @ rest)
+            | _ -> dotnet ([ "fsi"; "bench/driver.fsx"; "--" ] @ extra)
         "pack", fun _ -> dotnet [ "pack"; "Tino.sln"; "-c"; "Release"; "-o"; "artifacts/packages" ]
         "run", fun extra -> dotnet ([ "run"; "-c"; "Release"; "--project"; "samples/Notes"; "--" ] @ extra)
     ]

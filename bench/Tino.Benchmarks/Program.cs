@@ -1,8 +1,9 @@
 // Micro benchmarks of one call's server path, piece by piece and whole, without sockets.
 // Run all:    dotnet run -c Release --project bench/Tino.Benchmarks -- --filter '*'
 // Quick look: dotnet run -c Release --project bench/Tino.Benchmarks -- --filter '*' --job short
-// Figures and how to read them: docs/benchmarks.md, "Micro benchmarks".
+// Or through the build script: dotnet fsi build.fsx bench micro [arguments]
+// Figures and how to read them: docs/benchmarks.md, "Micro benchmarks" (prose in bench/benchmarks-notes.md).
 using BenchmarkDotNet.Running;
 
-// With no arguments, run everything rather than prompt: `dotnet fsi build.fsx bench` then needs no input.
+// With no arguments, run everything rather than prompt: `dotnet fsi build.fsx bench micro` then needs no input.
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);

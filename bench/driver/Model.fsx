@@ -1,0 +1,133 @@
+// What the load driver measures and reports: settings, figures and their statistics. Loaded by bench/driver.fsx.
+module Model
+
+open System
+
+type Settings =
+    { Quick: bool
+      /// Rounds of each A B comparison.
+      Rounds: int
+      /// redis-benchmark connections (-c) and ClientLoad's concurrent callers.
+      Clients: int
+      /// ClientLoad's measured seconds and warm-up seconds per run.
+      Seconds: int
+      Warmup: int
+      /// Idle connections opened for the memory figure.
+      Connections: int
+      /// BenchmarkDotNet job for the allocation figure.
+      Job: string
+      /// Requests (-n) of one redis-benchmark run at a pipeline depth.
+      RequestsScale: int
+      /// Where the report goes (docs/benchmarks.md unless told).
+      Out: string }
+
+let requests (settings: Settings) (pipeline: int) = settings.RequestsScale * min pipeline 10
+
+let defaults =
+    { Quick = false
+      Rounds = 3
+      Clients = 50
+      Seconds = 5
+      Warmup = 2
+      Connections = 4000
+      Job = "short"
+      RequestsScale = 200_000
+      Out = "docs/benchmarks.md" }
+
+let quick =
+    { defaults with
+        Quick = true
+        Rounds = 1
+        Seconds = 1
+        Warmup = 1
+        Connections = 1000
+        RequestsScale = 20_000 }
+
+/// One round of an A B comparison: A measured, then B, back to back.
+type Round = { A: float; B: float }
+
+type Outcome<'T> =
+    | Measured of 'T
+    | Skipped of reason: string
+    | Failed of message: string
+
+/// A figure for A against a figure for B, alternated A B A B; the ratio is A / B.
+type Comparison =
+    { Title: string
+      A: string
+      B: string
+      Unit: string
+      /// The median ratio A / B should be at least this.
+      Target: float
+      Commands: string list
+      Outcome: Outcome<Round list> }
+
+let median (values: float list) =
+    match List.sort values with
+    | [] -> nan
+    | sorted when sorted.Length % 2 = 1 -> sorted[sorted.Length / 2]
+    | sorted -> (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2.0
+
+let ratio (round: Round) = round.A / round.B
+
+/// The median of the rounds' ratios (each ratio compares two runs made back to back).
+let medianRatio (rounds: Round list) = rounds |> List.map ratio |> median
+
+type SweepPoint = { Depth: int; Tino: float; Redis: float }
+
+type Sweep = { Commands: string list; Outcome: Outcome<SweepPoint list> }
+
+/// Resident memory of a freshly started server before and after opening idle connections.
+type Memory =
+    { Server: string
+      Connections: int
+      BeforeKiB: int64
+      AfterKiB: int64
+      /// VmRSS on the way: (connections open, KiB), a step each quarter (RSS grows in uneven steps).
+      Steps: (int * int64) list
+      /// GC heap (dotnet-counters' gc-heap-size) before and after, for the .NET server, when it could be read.
+      HeapBeforeMB: float option
+      HeapAfterMB: float option }
+
+let perConnectionKiB (memory: Memory) = float (memory.AfterKiB - memory.BeforeKiB) / float memory.Connections
+
+/// GC heap growth per connection, when dotnet-counters could read the heap before and after.
+let heapPerConnectionKiB (memory: Memory) =
+    match memory.HeapBeforeMB, memory.HeapAfterMB with
+    | Some before, Some after -> Some((after - before) * 1024.0 / float memory.Connections)
+    | _ -> None
+
+type MemoryFigure =
+    { Tino: Outcome<Memory>
+      Redis: Outcome<Memory>
+      TargetKiB: float
+      Commands: string list }
+
+type Allocation =
+    { Benchmark: string
+      AllocatedBytes: float
+      Mean: string
+      Table: string list }
+
+type AllocationFigure = { Command: string; Outcome: Outcome<Allocation> }
+
+type Run =
+    { Settings: Settings
+      Arguments: string list
+      Started: DateTime
+      Finished: DateTime
+      Machine: (string * string) list
+      Versions: (string * string) list
+      Comparisons: Comparison list
+      Sweep: Sweep
+      Memory: MemoryFigure
+      Allocation: AllocationFigure
+      Notes: string }
+
+/// Runs a measurement; an exception becomes a Failed outcome (printed), so one failure does not lose the rest.
+let attempt (name: string) (measure: unit -> 'T) : Outcome<'T> =
+    try
+        Measured(measure ())
+    with error ->
+        eprintfn "%s failed: %s" name error.Message
+        Failed(error.Message.Split('\n').[0])

@@ -1,0 +1,184 @@
+// docs/benchmarks.md from one run: the machine, the versions, every figure with its rounds, ratio, target and command.
+// Loaded by bench/driver.fsx after Model and Chart.
+module Report
+
+
+open System
+open System.Globalization
+open System.Text
+open Model
+
+let number (value: float) = value.ToString("N0", CultureInfo.InvariantCulture)
+let twoPlaces (value: float) = value.ToString("0.00", CultureInfo.InvariantCulture)
+let onePlace (value: float) = value.ToString("0.0", CultureInfo.InvariantCulture)
+let met (yes: bool) = if yes then "met" else "**not met**"
+
+let private codeBlock (lines: string list) = [ "```bash" ] @ lines @ [ "```"; "" ]
+
+let private notMeasured (outcome: Outcome<'T>) =
+    match outcome with
+    | Skipped reason -> Some $"skipped: {reason}"
+    | Failed message -> Some $"failed: {message}"
+    | Measured _ -> None
+
+// ---- summary ----
+
+let private comparisonRow (comparison: Comparison) =
+    match comparison.Outcome with
+    | Measured rounds ->
+        let ratio = medianRatio rounds
+        let medians = $"{number (rounds |> List.map _.A |> median)} / {number (rounds |> List.map _.B |> median)} {comparison.Unit}"
+        $"| {comparison.Title} | **{twoPlaces ratio}×** ({medians}) | ≥ {onePlace comparison.Target}× | {met (ratio >= comparison.Target)} |"
+    | outcome -> $"| {comparison.Title} | {(notMeasured outcome).Value} | ≥ {onePlace comparison.Target}× | not measured |"
+
+let private allocationRow (figure: AllocationFigure) =
+    match figure.Outcome with
+    | Measured allocation ->
+        $"| bytes the server allocates per add(int,int) call (`{allocation.Benchmark}`) | **{number allocation.AllocatedBytes} B** | 0 B | {met (allocation.AllocatedBytes = 0.0)} |"
+    | outcome -> $"| bytes the server allocates per add(int,int) call | {(notMeasured outcome).Value} | 0 B | not measured |"
+
+let private memoryRow (figure: MemoryFigure) =
+    let reference =
+        match figure.Redis with
+        | Measured redis -> $"; redis-server {onePlace (perConnectionKiB redis)} KiB"
+        | _ -> ""
+    match figure.Tino with
+    | Measured tino ->
+        let perConnection = perConnectionKiB tino
+        let heap =
+            match heapPerConnectionKiB tino with
+            | Some kib -> $" (Tino's GC heap: {onePlace kib} KiB)"
+            | None -> ""
+        $"| server memory per idle connection (VmRSS, {tino.Connections} connections) | **{onePlace perConnection} KiB**{heap}{reference} | ≤ {onePlace figure.TargetKiB} KiB | {met (perConnection <= figure.TargetKiB)} |"
+    | outcome -> $"| server memory per idle connection | {(notMeasured outcome).Value} | ≤ {onePlace figure.TargetKiB} KiB | not measured |"
+
+let summary (run: Run) =
+    [ "## Summary"
+      ""
+      "| figure | this run (ratio: median of the rounds' ratios; medians A / B) | target | |"
+      "|---|---|---|---|" ]
+    @ (run.Comparisons |> List.map comparisonRow)
+    @ [ allocationRow run.Allocation; memoryRow run.Memory; "" ]
+
+// ---- sections ----
+
+let private comparisonSection (comparison: Comparison) =
+    let header = [ $"### {comparison.Title}"; "" ]
+    let body =
+        match comparison.Outcome with
+        | Measured rounds ->
+            [ $"| round | {comparison.A} ({comparison.Unit}) | {comparison.B} ({comparison.Unit}) | ratio |"
+              "|---|---:|---:|---:|" ]
+            @ (rounds |> List.mapi (fun index round -> $"| {index + 1} | {number round.A} | {number round.B} | {twoPlaces (ratio round)} |"))
+            @ [ $"| median | {number (rounds |> List.map _.A |> median)} | {number (rounds |> List.map _.B |> median)} | **{twoPlaces (medianRatio rounds)}** |"
+                ""
+                $"Target ≥ {onePlace comparison.Target}×: {met (medianRatio rounds >= comparison.Target)}. Commands (A, then B, each round):"
+                "" ]
+        | outcome -> [ $"Not measured ({(notMeasured outcome).Value}). Commands:"; "" ]
+    header @ body @ codeBlock comparison.Commands
+
+let private sweepSection (settings: Settings) (sweep: Sweep) =
+    let header = [ "## Throughput against pipeline depth"; "" ]
+    let body =
+        match sweep.Outcome with
+        | Measured points ->
+            [ "![requests per second against pipeline depth, Tino ADD and redis-server GET](benchmarks-pipeline.svg)"
+              ""
+              "Each depth measured once, Tino then redis-server, after the comparisons above."
+              ""
+              "| -P | -n | Tino ADD (req/s) | redis-server GET (req/s) | ratio |"
+              "|---:|---:|---:|---:|---:|" ]
+            @ (points |> List.map (fun point ->
+                $"| {point.Depth} | {number (float (requests settings point.Depth))} | {number point.Tino} | {number point.Redis} | {twoPlaces (point.Tino / point.Redis)} |"))
+            @ [ ""; "Commands, for each depth `<p>` with `<n>` requests:"; "" ]
+        | outcome -> [ $"Not measured ({(notMeasured outcome).Value}). Commands:"; "" ]
+    header @ body @ codeBlock sweep.Commands
+
+let private memoryLines (label: string) (outcome: Outcome<Memory>) =
+    match outcome with
+    | Measured memory ->
+        let heap =
+            match memory.HeapBeforeMB, memory.HeapAfterMB, heapPerConnectionKiB memory with
+            | Some before, Some after, Some kib ->
+                $" GC heap (dotnet-counters' gc-heap-size, read before the first VmRSS and after the last; it counts garbage not yet collected too): {onePlace before} MB before, {onePlace after} MB after, {onePlace kib} KiB per connection."
+            | _ -> ""
+        let steps =
+            memory.Steps
+            |> List.map (fun (connections, kib) -> $"{number (float kib)} KiB with {connections}")
+            |> String.concat ", "
+        [ $"- **{label}**: VmRSS {number (float memory.BeforeKiB)} KiB before, {number (float memory.AfterKiB)} KiB with {memory.Connections} idle connections: **{onePlace (perConnectionKiB memory)} KiB per connection**. On the way: {steps}.{heap}" ]
+    | outcome -> [ $"- **{label}**: not measured ({(notMeasured outcome).Value})." ]
+
+let private memorySection (settings: Settings) (figure: MemoryFigure) =
+    [ "## Memory per idle connection"
+      ""
+      "Each server freshly started, then: 20 connections opened, pinged and closed (one-time costs of the first calls stay"
+      $"out of the figure), a pause, VmRSS read from `/proc/<pid>/status`; then {settings.Connections} connections opened by the driver in"
+      "four steps, each sending `PING` and reading `+PONG` and then left idle, with a pause and VmRSS after each step. The"
+      "figure is (VmRSS at the end − VmRSS before) / connections; the steps show how unevenly RSS grows (the GC and the"
+      "allocators take memory in chunks), so expect a few KiB of noise between runs."
+      "RSS is the honest figure: it counts what the process really holds, the runtime's pools and buffers included"
+      "(it can only miss memory the process had already touched and reuses for the new connections)."
+      "" ]
+    @ memoryLines "Tino (QuickStart)" figure.Tino
+    @ memoryLines "redis-server (reference)" figure.Redis
+    @ [ ""; $"Target for Tino: ≤ {onePlace figure.TargetKiB} KiB. Servers:"; "" ]
+    @ codeBlock figure.Commands
+
+let private allocationSection (figure: AllocationFigure) =
+    let header =
+        [ "## Allocation per call"
+          ""
+          "BenchmarkDotNet's MemoryDiagnoser over `CallPathBenchmarks.Add`: one `ADD 1 2` through the server's path without"
+          "sockets (parse, look up, run the compiled pipeline, reply written into a reused buffer). Allocations are counted"
+          "exactly whatever the job; the short job's times are rough."
+          "" ]
+    let body =
+        match figure.Outcome with
+        | Measured allocation ->
+            allocation.Table
+            @ [ ""
+                $"Allocated per call: **{number allocation.AllocatedBytes} B** (target 0 B: {met (allocation.AllocatedBytes = 0.0)}). Command:"
+                "" ]
+        | outcome -> [ $"Not measured ({(notMeasured outcome).Value}). Command:"; "" ]
+    header @ body @ codeBlock [ figure.Command ]
+
+// ---- the whole file ----
+
+let private table (rows: (string * string) list) =
+    [ "| | |"; "|---|---|" ] @ (rows |> List.map (fun (name, value) -> $"| {name} | {value} |")) @ [ "" ]
+
+let private introduction (run: Run) =
+    let command = String.Join(" ", [ "dotnet fsi build.fsx bench" ] @ run.Arguments)
+    let duration = run.Finished - run.Started
+    let date = run.Started.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+    let rounds = if run.Settings.Rounds = 1 then "round" else "rounds"
+    [ "# Benchmarks"
+      ""
+      "<!-- Generated by `dotnet fsi build.fsx bench` (bench/driver.fsx): do not edit by hand. The prose under"
+      "     \"Other measurements\" comes from bench/benchmarks-notes.md. -->"
+      ""
+      $"Figures of one run of the load driver, `{command}`. The driver builds in Release what it runs, starts"
+      "each server as its own process on its own port, waits until it answers, alternates each pair A B A B, and stops"
+      "every server at the end. The load generators and the servers share this one machine. Absolute figures move with"
+      "the machine's load; the ratios of one run are what to compare. Speed targets live here, never in timed tests."
+      "" ]
+    @ (if run.Settings.Quick then
+           [ "**This is a `--quick` run** (1 round, fewer requests, short runs): a check that the driver works, not figures to quote."; "" ]
+       else [])
+    @ [ $"Run {date} UTC, {int duration.TotalMinutes} min {duration.Seconds} s; {run.Settings.Rounds} {rounds} per comparison; redis-benchmark with {run.Settings.Clients} connections, ClientLoad with {run.Settings.Clients} callers, {run.Settings.Seconds} s per run after {run.Settings.Warmup} s of warm-up."
+        "" ]
+    @ table run.Machine
+    @ table run.Versions
+
+let markdown (run: Run) =
+    let lines =
+        introduction run
+        @ summary run
+        @ [ "## Tino against redis-server, and against other RPC stacks"; "" ]
+        @ (run.Comparisons |> List.collect comparisonSection)
+        @ sweepSection run.Settings run.Sweep
+        @ memorySection run.Settings run.Memory
+        @ allocationSection run.Allocation
+        @ [ "## Other measurements"; "" ]
+    String.Join("\n", lines) + "\n" + run.Notes.TrimEnd() + "\n"
