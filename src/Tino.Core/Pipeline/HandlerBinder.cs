@@ -1,5 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using MessagePack;
+using Tino.Serialization;
 
 namespace Tino;
 
@@ -9,7 +11,7 @@ namespace Tino;
 /// </summary>
 internal static class HandlerBinder
 {
-    public static CommandDelegate Compile(CommandHandler handler, Publisher publisher, StreamOptions streams)
+    public static CommandDelegate Compile(CommandHandler handler, Publisher publisher, StreamOptions streams, MessagePackSerializerOptions serializer)
     {
         var context = Expression.Parameter(typeof(CommandContext), "context");
         var frame = Expression.Property(context, nameof(CommandContext.Frame));
@@ -25,11 +27,11 @@ internal static class HandlerBinder
         }).ToArray();
 
         var call = Expression.Invoke(Expression.Constant(handler.Invoke), arguments);
-        var body = StreamReplies.Bind(context, call, handler.ResultType, streams) ?? WriteResult(context, call, handler.ResultType);
+        var body = StreamReplies.Bind(context, call, handler.ResultType, streams) ?? WriteResult(context, call, handler.ResultType, serializer);
         return Expression.Lambda<CommandDelegate>(body, $"tino_{handler.Name}", [context]).Compile();
     }
 
-    private static Expression WriteResult(ParameterExpression context, Expression call, Type resultType)
+    private static Expression WriteResult(ParameterExpression context, Expression call, Type resultType, MessagePackSerializerOptions serializer)
     {
         if (resultType == typeof(void))
         {
@@ -43,15 +45,12 @@ internal static class HandlerBinder
         {
             return Expression.Call(Writer(nameof(ResultWriter.ValueTask)), context, call);
         }
-        if (resultType.IsGenericType && resultType.GetGenericTypeDefinition() == typeof(Task<>))
-        {
-            return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.TaskOf), resultType.GetGenericArguments()[0]), context, call);
-        }
-        if (resultType.IsGenericType && resultType.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        {
-            return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.ValueTaskOf), resultType.GetGenericArguments()[0]), context, call);
-        }
-        return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.Value), resultType), context, call);
+        var replyType = ReplyType(resultType);
+        var format = Expression.Constant(typeof(PrimitiveCodec).GetMethod(nameof(PrimitiveCodec.FormatOf))!.MakeGenericMethod(replyType).Invoke(null, [serializer]));
+        var writer = replyType == resultType ? nameof(ResultWriter.Value)
+            : resultType.GetGenericTypeDefinition() == typeof(Task<>) ? nameof(ResultWriter.TaskOf)
+            : nameof(ResultWriter.ValueTaskOf);
+        return Expression.Call(Generic(typeof(ResultWriter), writer, replyType), context, call, format);
     }
 
     /// <summary>The type a handler's reply carries: its return type with any task unwrapped; void for none; a stream's item type.</summary>
