@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Reflection.Emit;
 using MessagePack;
 using Tino.Serialization;
 
@@ -26,9 +27,35 @@ internal static class HandlerBinder
             _ => Magic(nameof(MagicValues.ConnState), parameter, context),
         }).ToArray();
 
-        var call = Expression.Invoke(Expression.Constant(handler.Invoke), arguments);
+        var call = CallHandler(handler.Invoke, arguments);
         var body = StreamReplies.Bind(context, call, handler.ResultType, streams) ?? WriteResult(context, call, handler.ResultType, serializer);
         return Expression.Lambda<CommandDelegate>(body, $"tino_{handler.Name}", [context]).Compile();
+    }
+
+    /// <summary>
+    /// Calls the handler's method itself when the delegate is a plain one (one static method, or one instance method of
+    /// a class on its target, with the delegate's very signature), saving the delegate's indirection; invokes the
+    /// delegate otherwise (several targets, a static method closed over its first argument, a struct's method,
+    /// a dynamic method, a signature matched by variance).
+    /// </summary>
+    private static Expression CallHandler(Delegate handler, Expression[] arguments)
+    {
+        var method = handler.Method;
+        var target = handler.Target;
+        var declared = handler.GetType().GetMethod("Invoke")!;
+        var direct = handler.HasSingleTarget
+            && method is not DynamicMethod
+            && method.DeclaringType is { IsValueType: false } owner
+            && (method.IsStatic ? target is null : owner.IsInstanceOfType(target))
+            && method.ReturnType == declared.ReturnType
+            && method.GetParameters().Select(p => p.ParameterType).SequenceEqual(declared.GetParameters().Select(p => p.ParameterType));
+        if (!direct)
+        {
+            return Expression.Invoke(Expression.Constant(handler), arguments);
+        }
+        return method.IsStatic
+            ? Expression.Call(method, arguments)
+            : Expression.Call(Expression.Constant(target, method.DeclaringType!), method, arguments);
     }
 
     private static Expression WriteResult(ParameterExpression context, Expression call, Type resultType, MessagePackSerializerOptions serializer)
