@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Tino.Protocol;
 
@@ -221,37 +222,51 @@ public static partial class RespRequestParser
     /// </summary>
     private readonly ref struct SpanSlicer
     {
-        // The array or segment holding the current span, and the index of the span's first unread byte in it.
+        // The array or segment holding the current span, and the index of the span's first unread byte in it; or,
+        // for any other kind of memory, the current segment's memory from the first unread byte.
         private readonly object? _owner;
         private readonly int _index;
-
-        // Any other kind of memory: the current segment's memory from the first unread byte.
+        private readonly bool _isArray;
         private readonly ReadOnlyMemory<byte> _memory;
 
         public SpanSlicer(in SequenceReader<byte> reader)
         {
             ReadOnlySequence<byte> sequence = reader.Sequence;
-            SequencePosition position = sequence.IsSingleSegment
-                ? sequence.Start // Cheaper than reader.Position: one segment, so the span starts where the sequence does.
-                : reader.Position;
-            int index = position.GetInteger() + (sequence.IsSingleSegment ? (int)reader.CurrentSpanIndex : 0);
+            bool singleSegment = sequence.IsSingleSegment;
+
+            // One segment: the span starts where the sequence does, which is cheaper to ask than reader.Position.
+            SequencePosition position = singleSegment ? sequence.Start : reader.Position;
             object? owner = position.GetObject();
-            if (owner is byte[] or ReadOnlySequenceSegment<byte>)
+
+            // Exact type tests, so the casts cost nothing later; anything unexpected takes the general way.
+            if (owner is not null && owner.GetType() == typeof(byte[]))
             {
-                _owner = owner;
-                _index = index;
+                _isArray = true;
             }
-            else
+            else if (owner is not ReadOnlySequenceSegment<byte>)
             {
                 _memory = sequence.Slice(reader.Position).First;
+                return;
             }
+
+            _owner = owner;
+            _index = position.GetInteger() + (singleSegment ? (int)reader.CurrentSpanIndex : 0);
         }
 
-        public ReadOnlySequence<byte> Slice(int offset, int length) => _owner switch
+        public ReadOnlySequence<byte> Slice(int offset, int length)
         {
-            byte[] array => new ReadOnlySequence<byte>(array, _index + offset, length),
-            ReadOnlySequenceSegment<byte> segment => new ReadOnlySequence<byte>(segment, _index + offset, segment, _index + offset + length),
-            _ => new ReadOnlySequence<byte>(_memory.Slice(offset, length)),
-        };
+            if (_isArray)
+            {
+                return new ReadOnlySequence<byte>(Unsafe.As<byte[]>(_owner!), _index + offset, length);
+            }
+
+            if (_owner is not null)
+            {
+                ReadOnlySequenceSegment<byte> segment = Unsafe.As<ReadOnlySequenceSegment<byte>>(_owner);
+                return new ReadOnlySequence<byte>(segment, _index + offset, segment, _index + offset + length);
+            }
+
+            return new ReadOnlySequence<byte>(_memory.Slice(offset, length));
+        }
     }
 }

@@ -89,6 +89,8 @@ internal static class PrimitiveCodec
     /// takes without loss; false (and nothing decided) otherwise. Only for a type whose <see cref="FormatOf"/> is not
     /// <see cref="PrimitiveFormat.None"/>: both double formatters read alike.
     /// </summary>
+    /// <remarks>Inlined: the type tests fold away, leaving each binder its own type's few lines.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryDecode<T>(ReadOnlySpan<byte> span, out T value)
         where T : struct
     {
@@ -160,7 +162,13 @@ internal static class PrimitiveCodec
             return true;
         }
 
-        if (!TryReadInt64(span, out var integer))
+        // A fixint first, the common case, without a call: positive or negative, every signed type holds it.
+        long integer;
+        if (span.Length == 1 && (sbyte)span[0] >= MessagePackRange.MinFixNegativeInt)
+        {
+            integer = (sbyte)span[0];
+        }
+        else if (!TryReadInt64(span, out integer))
         {
             return false;
         }
@@ -424,6 +432,7 @@ internal static class PrimitiveCodec
             && TryReadInt64(span, out value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Narrow<T>(long value, long min, long max, out T narrowed)
         where T : struct
     {
