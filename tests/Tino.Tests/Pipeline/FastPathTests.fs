@@ -408,6 +408,33 @@ let tests =
                 Expect.equal (call app (requestOf "add" [ [| 1uy |]; [| 2uy |] ])) (bytes "$3\r\n\xcd\x07\xd3\r\n") "1001 + 1002 as a built-in long"
             }
         ]
+        testList "command table" [
+            // Names with the punctuation next to the letters ('@' '[' '`' '{'), which folding must leave alone.
+            let nameGen = Gen.elements [ "a"; "ab"; "abs"; "add"; "avg"; "ADD2"; "x.y"; "tino.json"; "get_user"; "Z"; "@"; "[]"; "`"; "["; "a[" ]
+            let caseOf (flips: bool list) (name: string) =
+                name |> String.mapi (fun i c -> if i < flips.Length && flips[i] then (if Char.IsUpper c then Char.ToLowerInvariant c else Char.ToUpperInvariant c) else c)
+            yield testPropWith "finds exactly the names equal ignoring ASCII case, and nothing else" (Gen.zip3 (Gen.listOf nameGen) nameGen (Gen.zip (Gen.listOf (Gen.elements [ true; false ])) (Gen.choose (0, 4)))) (fun (names, query, (flips, mangle)) ->
+                let table = CommandTable<string>()
+                let added = (names @ [ "["; "a[" ]) |> List.distinctBy (fun n -> n.ToUpperInvariant()) |> List.filter (fun n -> table.TryAdd(n, n))
+                Expect.equal table.Count added.Length "every distinct name added once"
+                let baseBytes = Text.Encoding.ASCII.GetBytes(caseOf flips query)
+                let queryBytes =
+                    match mangle with
+                    | 0 -> baseBytes
+                    | 1 -> Array.append baseBytes [| 0xC1uy |]
+                    | 2 -> baseBytes |> Array.map (fun b -> if b = byte 'a' then byte 'A' + 0x80uy else b)
+                    | 3 -> baseBytes |> Array.map (fun b -> b ^^^ 0x20uy)
+                    | _ -> Array.append baseBytes baseBytes
+                let expected =
+                    added |> List.tryFind (fun n -> Text.Ascii.EqualsIgnoreCase(ReadOnlySpan(Text.Encoding.ASCII.GetBytes(n.ToUpperInvariant())), ReadOnlySpan queryBytes))
+                let mutable found = ""
+                let hit = table.TryGet(ReadOnlySpan<byte> queryBytes, &found)
+                Expect.equal (if hit then Some found else None) expected $"{show queryBytes} among {added}"
+                let mutable viaSequence = ""
+                let split = splitAt [ 1 ] queryBytes
+                let hitSplit = table.TryGet(&split, &viaSequence)
+                Expect.equal (if hitSplit then Some viaSequence else None) expected $"{show queryBytes} in two segments")
+        ]
         testList "handler calls" [
             // Described from the delegate type's own signature, which a closed or variant delegate's method does not have.
             let run (handler: Delegate) (argument: byte[]) =
