@@ -231,6 +231,7 @@ internal static class PrimitiveCodec
     }
 
     /// <summary>Writes the MessagePack of <paramref name="value"/> into <paramref name="span"/> (nine bytes at least); returns its length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Encode<T>(Span<byte> span, T value, PrimitiveFormat format)
     {
         if (typeof(T) == typeof(bool))
@@ -275,7 +276,20 @@ internal static class PrimitiveCodec
     }
 
     /// <summary>The smallest encoding of an integer, as MessagePack-CSharp's writer chooses it for every integer type.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int WriteInteger(Span<byte> span, long value)
+    {
+        // A fixint first, without a call: the common case.
+        if ((ulong)(value - MessagePackRange.MinFixNegativeInt) <= MessagePackRange.MaxFixPositiveInt - MessagePackRange.MinFixNegativeInt)
+        {
+            span[0] = (byte)value;
+            return 1;
+        }
+
+        return WriteWiderInteger(span, value);
+    }
+
+    private static int WriteWiderInteger(Span<byte> span, long value)
     {
         if (value >= 0)
         {
