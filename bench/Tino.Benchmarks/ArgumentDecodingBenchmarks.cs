@@ -24,6 +24,8 @@ public class ArgumentDecodingBenchmarks
         ArgumentCodec.Encode(encoded, new Point(3, 4), _options);
         _point = new ReadOnlySequence<byte>(encoded.WrittenMemory);
         Requests.Expect(DecodeInt() == 7, "the fixint decodes as 7");
+        Requests.Expect(DecodeIntPrimitive() == 7, "the fixint decodes as 7 on the primitive path");
+        Requests.Expect(PrimitiveCodec.FormatOf<int>(_options) == PrimitiveFormat.Integer, "int has the built-in formatter");
         Requests.Expect(DecodePoint() == new Point(3, 4), "the record decodes as it was encoded");
     }
 
@@ -31,6 +33,11 @@ public class ArgumentDecodingBenchmarks
     [Benchmark]
     public int DecodeInt() =>
         MessagePackCheck.IsWellFormed(_fixint, _maxDepth, out _) ? ArgumentCodec.Decode<int>(_fixint, _options) : -1;
+
+    /// <summary>A positive fixint as an <c>int</c> on the primitive fast path, as a binder for a built-in formatter reads it.</summary>
+    [Benchmark]
+    public int DecodeIntPrimitive() =>
+        _fixint.IsSingleSegment && PrimitiveCodec.TryDecode(_fixint.FirstSpan, out int value) ? value : -1;
 
     /// <summary>A two-field record: the well-formedness check, then the decode (which allocates the record).</summary>
     [Benchmark]

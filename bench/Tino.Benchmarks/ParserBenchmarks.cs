@@ -20,6 +20,7 @@ public class ParserBenchmarks
         Requests.Expect(ReadAdd() == 2, "ADD 1 2 parses with two arguments");
         Requests.Expect(ReadBatch() == BatchSize, "the batch holds 16 requests");
         Requests.Expect(ReadAddHeader() == 2, "the header of ADD 1 2 announces two arguments");
+        Requests.Expect(ReadAddHeaderThenArguments() == 2, "ADD 1 2 parses with two arguments, header first");
     }
 
     /// <summary>One whole request, <c>ADD 1 2</c>; returns its argument count.</summary>
@@ -51,5 +52,21 @@ public class ParserBenchmarks
         var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(_add));
         RespRequestParser.TryReadHeader(ref reader, _limits, out var header, out _);
         return header.ArgumentCount;
+    }
+
+    /// <summary>
+    /// <c>ADD 1 2</c> as the server reads it: the header, then (the command found and allowed) the arguments;
+    /// returns the argument count.
+    /// </summary>
+    [Benchmark]
+    public int ReadAddHeaderThenArguments()
+    {
+        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(_add));
+        if (RespRequestParser.TryReadHeader(ref reader, _limits, out var header, out _) != RespStatus.Complete)
+        {
+            return -1;
+        }
+        RespRequestParser.TryReadArguments(ref reader, header, _limits, _arguments, out _);
+        return _arguments.Count;
     }
 }

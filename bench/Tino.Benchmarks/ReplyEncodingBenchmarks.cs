@@ -20,6 +20,7 @@ public class ReplyEncodingBenchmarks
     {
         Requests.Expect(WriteBulk() == Requests.AddReply.Length && _output.WrittenSpan.SequenceEqual(Requests.AddReply), "the bulk string is $1 3");
         Requests.Expect(EncodeLongReply() == Requests.AddReply.Length && _output.WrittenSpan.SequenceEqual(Requests.AddReply), "3L encodes as $1 3");
+        Requests.Expect(EncodeLongReplyPrimitive() == Requests.AddReply.Length && _output.WrittenSpan.SequenceEqual(Requests.AddReply), "3L encodes as $1 3 on the primitive path");
     }
 
     /// <summary>The RESP framing of a 1-byte MessagePack value; returns the bytes written.</summary>
@@ -39,6 +40,15 @@ public class ReplyEncodingBenchmarks
         _output.ResetWrittenCount();
         ArgumentCodec.Encode(_scratch, 3L, _options);
         RespWriter.WriteBulkString(_output, _scratch.WrittenSpan);
+        return _output.WrittenCount;
+    }
+
+    /// <summary>A <c>long</c> result written as its bulk string in one go, as the result writer does for a built-in formatter.</summary>
+    [Benchmark]
+    public int EncodeLongReplyPrimitive()
+    {
+        _output.ResetWrittenCount();
+        PrimitiveCodec.WriteBulk(_output, 3L, PrimitiveFormat.Integer);
         return _output.WrittenCount;
     }
 }

@@ -173,15 +173,32 @@ internal sealed partial class Connection
     /// </summary>
     private bool ProcessRequests(ref ReadOnlySequence<byte> buffer, out ValueTask pending)
     {
-        pending = default;
         var reader = new SequenceReader<byte>(buffer);
+        long answered = 0;
+        var mustAwait = ProcessRequests(ref reader, ref answered, out pending);
+
+        // Sliced once, by offset, rather than at each request's position: cheaper, the same bytes left.
+        if (answered > 0)
+        {
+            buffer = buffer.Slice(answered);
+        }
+        return mustAwait;
+    }
+
+    /// <summary>
+    /// The loop of <see cref="ProcessRequests(ref ReadOnlySequence{byte}, out ValueTask)"/>: <paramref name="answered"/>
+    /// is set to how many bytes of the buffer the requests answered (or skipped) so far take.
+    /// </summary>
+    private bool ProcessRequests(ref SequenceReader<byte> reader, ref long answered, out ValueTask pending)
+    {
+        pending = default;
         while (!_closeAfterReplies)
         {
             var limits = CurrentLimits;
             if (_skipper.IsActive)
             {
                 var skipped = _skipper.Skip(ref reader, limits, out var skipError);
-                buffer = buffer.Slice(reader.Position);
+                answered = reader.Consumed;
                 if (skipped == RespStatus.Error)
                 {
                     // The request was answered already: a breach in its skipped body closes without a second reply.
@@ -201,7 +218,7 @@ internal sealed partial class Connection
             }
             if (status == RespStatus.Complete && header.IsEmpty)
             {
-                buffer = buffer.Slice(reader.Position);
+                answered = reader.Consumed;
                 continue;
             }
             var command = status == RespStatus.Complete ? FindAppCommand(header.Name) : null;
@@ -226,7 +243,7 @@ internal sealed partial class Connection
                     TinoTelemetry.CallRefused(command.Handler.Name, _refusing ? ErrorCodes.ShuttingDown : ErrorCodes.PermissionDenied);
                 }
                 _skipper.Start(header);
-                buffer = buffer.Slice(reader.Position);
+                answered = reader.Consumed;
                 continue;
             }
             status = RespRequestParser.TryReadArguments(ref reader, header, limits, _arguments, out error);
@@ -245,7 +262,7 @@ internal sealed partial class Connection
                 return false;
             }
             var mustAwait = command is null ? RunBuiltinOrRefuse(header.Name, out pending) : RunCommand(command, out pending);
-            buffer = buffer.Slice(reader.Position);
+            answered = reader.Consumed;
             if (mustAwait)
             {
                 return true;

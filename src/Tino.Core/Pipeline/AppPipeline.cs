@@ -69,7 +69,7 @@ internal sealed class AppPipeline
             {
                 stages.Add(PipelineStages.ConnectionState(state));
             }
-            var pipeline = HandlerBinder.Compile(handler, publisher, options.Streams);
+            var pipeline = HandlerBinder.Compile(handler, publisher, options.Streams, serializer);
             for (var i = stages.Count - 1; i >= 0; i--)
             {
                 pipeline = stages[i](pipeline);

@@ -8,12 +8,21 @@ internal abstract class ArgumentBinder
 {
     public abstract void Bind(CommandContext context, int position);
 
-    public static ArgumentBinder Create(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth) =>
-        (ArgumentBinder)Activator.CreateInstance(
-            typeof(ArgumentBinder<>).MakeGenericType(parameter.Type), parameter, options, maxDepth)!;
+    /// <summary>
+    /// The binder for <paramref name="parameter"/>: one with a fast path for a primitive type whose formatter in
+    /// <paramref name="options"/> is the built-in one, the general one otherwise.
+    /// </summary>
+    public static ArgumentBinder Create(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth)
+    {
+        var type = parameter.Type;
+        var primitive = type.IsValueType
+            && (PrimitiveFormat)typeof(PrimitiveCodec).GetMethod(nameof(PrimitiveCodec.FormatOf))!.MakeGenericMethod(type).Invoke(null, [options])! != PrimitiveFormat.None;
+        return (ArgumentBinder)Activator.CreateInstance(
+            (primitive ? typeof(PrimitiveArgumentBinder<>) : typeof(ArgumentBinder<>)).MakeGenericType(type), parameter, options, maxDepth)!;
+    }
 }
 
-internal sealed class ArgumentBinder<T>(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth) : ArgumentBinder
+internal class ArgumentBinder<T>(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth) : ArgumentBinder
 {
     private readonly string _name = parameter.Name;
     private readonly bool _acceptsNil = parameter.AcceptsNil;
@@ -41,5 +50,26 @@ internal sealed class ArgumentBinder<T>(CommandParameter parameter, MessagePackS
             throw CommandError.Validation(_name, [], "nil is not allowed", WireTypeNames.Of(typeof(T)));
         }
         context.Frame.Set(position, value);
+    }
+}
+
+/// <summary>
+/// A primitive argument (an integer, <see cref="bool"/>, <see cref="float"/> or <see cref="double"/>) whose formatter
+/// is the built-in one: read straight from its span when it is one value of a format that fits, and by the general
+/// path, with its checks and its errors, otherwise.
+/// </summary>
+internal sealed class PrimitiveArgumentBinder<T>(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth)
+    : ArgumentBinder<T>(parameter, options, maxDepth)
+    where T : struct
+{
+    public override void Bind(CommandContext context, int position)
+    {
+        var bytes = context.Arguments[position];
+        if (bytes.IsSingleSegment && PrimitiveCodec.TryDecode(bytes.FirstSpan, out T value))
+        {
+            context.Frame.Set(position, value);
+            return;
+        }
+        base.Bind(context, position);
     }
 }

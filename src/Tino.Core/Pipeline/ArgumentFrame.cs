@@ -37,7 +37,15 @@ internal sealed class ArgumentFrame
         IsInline<T>() ? Unsafe.ReadUnaligned<T>(ref _values[slot * SlotBytes]) : (T)_references[slot]!;
 
     /// <summary>Lets go of the arguments of a finished call so that they can be collected.</summary>
-    public void Release(int slots) => Array.Clear(_references, 0, Math.Min(slots, _references.Length));
+    public void Release(int slots)
+    {
+        // A loop rather than Array.Clear: a call costs more than the few stores of a handler's arguments.
+        var references = _references;
+        for (var i = 0; i < slots && i < references.Length; i++)
+        {
+            references[i] = null;
+        }
+    }
 
     private static bool IsInline<T>() => !RuntimeHelpers.IsReferenceOrContainsReferences<T>() && Unsafe.SizeOf<T>() <= SlotBytes;
 }

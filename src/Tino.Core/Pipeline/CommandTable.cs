@@ -12,7 +12,10 @@ internal sealed class CommandTable<T> where T : class
     /// <summary>Longer names are never registered, so lookups of longer ones fail at once.</summary>
     public const int MaxNameLength = 128;
 
-    private readonly Dictionary<int, (byte[] Name, T Value)[]> _buckets = [];
+    // Buckets by a hash of the name's length and first and last letters, case folded; a power of two of them, at
+    // least twice as many as names, so that a lookup is an array index and a comparison or two. Names are stored
+    // upper-case.
+    private (byte[] Name, T Value)[]?[] _buckets = new (byte[] Name, T Value)[]?[8];
 
     public int Count { get; private set; }
 
@@ -23,8 +26,19 @@ internal sealed class CommandTable<T> where T : class
         {
             return false;
         }
-        var key = KeyOf(bytes);
-        _buckets[key] = _buckets.TryGetValue(key, out var bucket) ? [.. bucket, (bytes, value)] : [(bytes, value)];
+        if ((Count + 1) * 2 > _buckets.Length)
+        {
+            var old = _buckets;
+            _buckets = new (byte[] Name, T Value)[]?[old.Length * 2];
+            foreach (var bucket in old)
+            {
+                foreach (var (oldName, oldValue) in bucket ?? [])
+                {
+                    Insert(oldName, oldValue);
+                }
+            }
+        }
+        Insert(bytes, value);
         Count++;
         return true;
     }
@@ -47,11 +61,11 @@ internal sealed class CommandTable<T> where T : class
 
     public bool TryGet(ReadOnlySpan<byte> name, out T value)
     {
-        if (name.Length is > 0 and <= MaxNameLength && _buckets.TryGetValue(KeyOf(name), out var bucket))
+        if (name.Length is > 0 and <= MaxNameLength && _buckets[IndexOf(name)] is { } bucket)
         {
             foreach (var (candidate, candidateValue) in bucket)
             {
-                if (Ascii.EqualsIgnoreCase(candidate, name))
+                if (EqualsUpperCase(candidate, name))
                 {
                     value = candidateValue;
                     return true;
@@ -62,6 +76,42 @@ internal sealed class CommandTable<T> where T : class
         return false;
     }
 
-    private static int KeyOf(ReadOnlySpan<byte> name) =>
-        name.IsEmpty ? 0 : (name.Length << 8) | (name[0] & 0xDF);
+    private void Insert(byte[] name, T value)
+    {
+        ref var bucket = ref _buckets[IndexOf(name)];
+        bucket = bucket is null ? [(name, value)] : [.. bucket, (name, value)];
+    }
+
+    private int IndexOf(ReadOnlySpan<byte> name)
+    {
+        var hash = ((uint)name.Length * 0x9E3779B1u) ^ ((uint)(name[0] & 0xDF) * 0x85EBCA77u) ^ ((uint)(name[^1] & 0xDF) * 0xC2B2AE3Du);
+        return (int)((hash ^ (hash >> 15)) & (uint)(_buckets.Length - 1));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is <paramref name="upper"/> ignoring ASCII case, as
+    /// <see cref="Ascii.EqualsIgnoreCase(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> says: <paramref name="upper"/> is
+    /// ASCII without lower-case letters, so folding <paramref name="name"/>'s letters up is enough (a byte above 127
+    /// matches nothing).
+    /// </summary>
+    private static bool EqualsUpperCase(byte[] upper, ReadOnlySpan<byte> name)
+    {
+        if (upper.Length != name.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < upper.Length; i++)
+        {
+            var b = name[i];
+            if ((uint)(b - 'a') <= 'z' - 'a')
+            {
+                b -= 0x20;
+            }
+            if (b != upper[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -1,5 +1,8 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Reflection.Emit;
+using MessagePack;
+using Tino.Serialization;
 
 namespace Tino;
 
@@ -9,7 +12,7 @@ namespace Tino;
 /// </summary>
 internal static class HandlerBinder
 {
-    public static CommandDelegate Compile(CommandHandler handler, Publisher publisher, StreamOptions streams)
+    public static CommandDelegate Compile(CommandHandler handler, Publisher publisher, StreamOptions streams, MessagePackSerializerOptions serializer)
     {
         var context = Expression.Parameter(typeof(CommandContext), "context");
         var frame = Expression.Property(context, nameof(CommandContext.Frame));
@@ -24,12 +27,38 @@ internal static class HandlerBinder
             _ => Magic(nameof(MagicValues.ConnState), parameter, context),
         }).ToArray();
 
-        var call = Expression.Invoke(Expression.Constant(handler.Invoke), arguments);
-        var body = StreamReplies.Bind(context, call, handler.ResultType, streams) ?? WriteResult(context, call, handler.ResultType);
+        var call = CallHandler(handler.Invoke, arguments);
+        var body = StreamReplies.Bind(context, call, handler.ResultType, streams) ?? WriteResult(context, call, handler.ResultType, serializer);
         return Expression.Lambda<CommandDelegate>(body, $"tino_{handler.Name}", [context]).Compile();
     }
 
-    private static Expression WriteResult(ParameterExpression context, Expression call, Type resultType)
+    /// <summary>
+    /// Calls the handler's method itself when the delegate is a plain one (one static method, or one instance method of
+    /// a class on its target, with the delegate's very signature), saving the delegate's indirection; invokes the
+    /// delegate otherwise (several targets, a static method closed over its first argument, a struct's method,
+    /// a dynamic method, a signature matched by variance).
+    /// </summary>
+    private static Expression CallHandler(Delegate handler, Expression[] arguments)
+    {
+        var method = handler.Method;
+        var target = handler.Target;
+        var declared = handler.GetType().GetMethod("Invoke")!;
+        var direct = handler.HasSingleTarget
+            && method is not DynamicMethod
+            && method.DeclaringType is { IsValueType: false } owner
+            && (method.IsStatic ? target is null : owner.IsInstanceOfType(target))
+            && method.ReturnType == declared.ReturnType
+            && method.GetParameters().Select(p => p.ParameterType).SequenceEqual(declared.GetParameters().Select(p => p.ParameterType));
+        if (!direct)
+        {
+            return Expression.Invoke(Expression.Constant(handler), arguments);
+        }
+        return method.IsStatic
+            ? Expression.Call(method, arguments)
+            : Expression.Call(Expression.Constant(target, method.DeclaringType!), method, arguments);
+    }
+
+    private static Expression WriteResult(ParameterExpression context, Expression call, Type resultType, MessagePackSerializerOptions serializer)
     {
         if (resultType == typeof(void))
         {
@@ -43,15 +72,12 @@ internal static class HandlerBinder
         {
             return Expression.Call(Writer(nameof(ResultWriter.ValueTask)), context, call);
         }
-        if (resultType.IsGenericType && resultType.GetGenericTypeDefinition() == typeof(Task<>))
-        {
-            return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.TaskOf), resultType.GetGenericArguments()[0]), context, call);
-        }
-        if (resultType.IsGenericType && resultType.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        {
-            return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.ValueTaskOf), resultType.GetGenericArguments()[0]), context, call);
-        }
-        return Expression.Call(Generic(typeof(ResultWriter), nameof(ResultWriter.Value), resultType), context, call);
+        var replyType = ReplyType(resultType);
+        var format = Expression.Constant(typeof(PrimitiveCodec).GetMethod(nameof(PrimitiveCodec.FormatOf))!.MakeGenericMethod(replyType).Invoke(null, [serializer]));
+        var writer = replyType == resultType ? nameof(ResultWriter.Value)
+            : resultType.GetGenericTypeDefinition() == typeof(Task<>) ? nameof(ResultWriter.TaskOf)
+            : nameof(ResultWriter.ValueTaskOf);
+        return Expression.Call(Generic(typeof(ResultWriter), writer, replyType), context, call, format);
     }
 
     /// <summary>The type a handler's reply carries: its return type with any task unwrapped; void for none; a stream's item type.</summary>

@@ -13,8 +13,17 @@ internal static class ResultWriter
 {
     private static readonly byte[] s_nilReply = [(byte)'$', (byte)'1', (byte)'\r', (byte)'\n', 0xC0, (byte)'\r', (byte)'\n'];
 
-    public static ValueTask Value<T>(CommandContext context, T value)
+    /// <summary>
+    /// Writes <paramref name="value"/>: with <paramref name="format"/> (chosen when the command was built, from the
+    /// app's formatter for <typeparamref name="T"/>) straight into the output, else through the formatter.
+    /// </summary>
+    public static ValueTask Value<T>(CommandContext context, T value, PrimitiveFormat format)
     {
+        if (format != PrimitiveFormat.None)
+        {
+            PrimitiveCodec.WriteBulk(context.Output, value, format);
+            return default;
+        }
         var scratch = context.Scratch;
         scratch.ResetWrittenCount();
         ArgumentCodec.Encode(scratch, value, context.Serializer);
@@ -31,8 +40,8 @@ internal static class ResultWriter
     public static ValueTask Task(CommandContext context, Task task) =>
         task.IsCompletedSuccessfully ? Nil(context) : AwaitNil(context, new ValueTask(task));
 
-    public static ValueTask TaskOf<T>(CommandContext context, Task<T> task) =>
-        task.IsCompletedSuccessfully ? Value(context, task.Result) : AwaitValue(context, new ValueTask<T>(task));
+    public static ValueTask TaskOf<T>(CommandContext context, Task<T> task, PrimitiveFormat format) =>
+        task.IsCompletedSuccessfully ? Value(context, task.Result, format) : AwaitValue(context, new ValueTask<T>(task), format);
 
     public static ValueTask ValueTask(CommandContext context, ValueTask task)
     {
@@ -44,8 +53,8 @@ internal static class ResultWriter
         return AwaitNil(context, task);
     }
 
-    public static ValueTask ValueTaskOf<T>(CommandContext context, ValueTask<T> task) =>
-        task.IsCompletedSuccessfully ? Value(context, task.Result) : AwaitValue(context, task);
+    public static ValueTask ValueTaskOf<T>(CommandContext context, ValueTask<T> task, PrimitiveFormat format) =>
+        task.IsCompletedSuccessfully ? Value(context, task.Result, format) : AwaitValue(context, task, format);
 
     private static async ValueTask AwaitNil(CommandContext context, ValueTask task)
     {
@@ -53,9 +62,9 @@ internal static class ResultWriter
         _ = Nil(context);
     }
 
-    private static async ValueTask AwaitValue<T>(CommandContext context, ValueTask<T> task)
+    private static async ValueTask AwaitValue<T>(CommandContext context, ValueTask<T> task, PrimitiveFormat format)
     {
         var value = await task.ConfigureAwait(false);
-        _ = Value(context, value);
+        _ = Value(context, value, format);
     }
 }

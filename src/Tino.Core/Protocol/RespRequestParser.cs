@@ -36,9 +36,14 @@ public static partial class RespRequestParser
             return RespStatus.Incomplete;
         }
 
-        return first == '*'
-            ? TryReadArrayHeader(ref reader, limits, out header, out error)
-            : TryReadInlineHeader(ref reader, limits, out header, out error);
+        if (first != '*')
+        {
+            return TryReadInlineHeader(ref reader, limits, out header, out error);
+        }
+
+        return TryReadArrayHeaderInSpan(ref reader, limits, out header)
+            ? RespStatus.Complete
+            : TryReadArrayHeader(ref reader, limits, out header, out error);
     }
 
     /// <summary>
@@ -66,6 +71,11 @@ public static partial class RespRequestParser
         if (header.IsInline)
         {
             return ReadInlineArguments(in header, arguments, out error);
+        }
+
+        if (TryReadArgumentsInSpan(ref reader, in header, limits, arguments))
+        {
+            return RespStatus.Complete;
         }
 
         SequenceReader<byte> r = reader;
@@ -101,8 +111,15 @@ public static partial class RespRequestParser
         out RespRequestHeader header,
         out RespError error)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(arguments);
         arguments.Clear();
+        if (TryReadRequestInSpan(ref reader, limits, arguments, out header))
+        {
+            error = default;
+            return RespStatus.Complete;
+        }
+
         SequenceReader<byte> r = reader;
         RespStatus status = TryReadHeader(ref r, limits, out header, out error);
         if (status == RespStatus.Complete)

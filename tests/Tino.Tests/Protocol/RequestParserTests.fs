@@ -304,6 +304,35 @@ let private fuzzCase =
 /// Cut offsets given as parts in 10,000 of the input's length.
 let private cutsOf (input: byte[]) parts = parts |> List.map (fun p -> p * input.Length / 10000)
 
+/// Valid requests and fuzz, with limits and cuts: a request whole in one span takes the parser's fast path, the same
+/// bytes cut anywhere take the byte-by-byte one.
+let private fastOrSlowCase =
+    let input = Gen.oneof [ fuzzGen; requestGen |> Gen.map (fun (name, args) -> writeRequest name args) ]
+    Gen.zip3 input (Gen.elements [ RespLimits.Default; small; withLimits 8 64 40L ]) (Gen.listOf (Gen.choose (0, 10000)))
+
+/// TryReadHeader then, when the header is complete, TryReadArguments, as Connection reads a request: everything
+/// each call reports and how far the reader moved after each, in values that compare structurally.
+let private headerFirstOutcome limits (sequence: ReadOnlySequence<byte>) =
+    let mutable reader = SequenceReader<byte>(sequence)
+    let mutable header = Unchecked.defaultof<RespRequestHeader>
+    let mutable error = Unchecked.defaultof<RespError>
+    let headerStatus = RespRequestParser.TryReadHeader(&reader, limits, &header, &error)
+    let headerError = if headerStatus = RespStatus.Error then Some(error.Kind, error.Message) else None
+    let headerPart =
+        headerStatus, headerError, header.Name.ToArray(), header.ArgumentCount, header.IsInline, header.IsEmpty, header.BytesRead, reader.Consumed
+    let arguments = RespArguments()
+    let argumentsStatus =
+        if headerStatus = RespStatus.Complete then RespRequestParser.TryReadArguments(&reader, &header, limits, arguments, &error)
+        else headerStatus
+    headerPart, outcomeOf argumentsStatus header arguments error, reader.Consumed
+
+/// The ways of holding the same bytes that the fast path reads (one span) and that it leaves to the slow path (cut).
+let private holdings (input: byte[]) parts =
+    [ "in one segment", ofChunks [ input ]
+      "in a MemoryManager's memory", ofManager input
+      "one byte per segment", input |> Array.map Array.singleton |> List.ofArray |> ofChunks
+      "random split", splitAt (cutsOf input parts) input ]
+
 let private properties =
     testList "properties" [
         testPropWith "reads back any request written with RespWriter" requestGen (fun request ->
@@ -337,6 +366,14 @@ let private properties =
             | Incomplete -> Expect.equal consumed 0L "incomplete consumes nothing"
             | Complete _ -> Expect.isTrue (consumed > 0L && consumed <= int64 input.Length) "complete consumes part of the input"
             | Failed(_, message) -> Expect.isFalse (message.Contains '\r' || message.Contains '\n') "messages stay on one line")
+        testPropWith "reads a whole request the same from one span as cut into segments" fastOrSlowCase (fun (input, limits, parts) ->
+            let whole = parse limits (ofArray input)
+            for name, sequence in holdings input parts do
+                Expect.equal (parse limits sequence) whole $"{name} of {show input}")
+        testPropWith "reads header then arguments the same from one span as cut into segments" fastOrSlowCase (fun (input, limits, parts) ->
+            let whole = headerFirstOutcome limits (ofArray input)
+            for name, sequence in holdings input parts do
+                Expect.equal (headerFirstOutcome limits sequence) whole $"{name} of {show input}")
         testPropWith "keeps a decision whatever bytes follow" fuzzCase (fun (input, limits, _) ->
             match parse limits (ofArray input) with
             | Incomplete, _, _ -> ()
@@ -394,6 +431,34 @@ let private arguments =
             parseWith RespLimits.Default arguments (ofArray (bytes "*2\r\n$4\r\nECHO\r\n$1\r\nz\r\n")) |> ignore
             parseWith RespLimits.Default arguments (ofArray (bytes "*2\r\n$4\r\nECHO\r\n$1\r\n")) |> ignore
             Expect.equal arguments.Count 0 "no argument from the earlier request"
+        }
+        test "points into a segment's own memory when the buffer is made of segments" {
+            let buffer = bytes "*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\n"
+            let segment = Segment(ReadOnlyMemory buffer, 0L)
+            let arguments = RespArguments()
+            let mutable reader = SequenceReader<byte>(ReadOnlySequence<byte>(segment, 0, segment, buffer.Length))
+            let mutable header = Unchecked.defaultof<RespRequestHeader>
+            let mutable error = Unchecked.defaultof<RespError>
+            Expect.equal (RespRequestParser.TryRead(&reader, RespLimits.Default, arguments, &header, &error)) RespStatus.Complete "read"
+            for slice, offset in [ header.Name, 8; arguments[0], 18 ] do
+                let mutable segmentOf = ArraySegment<byte>()
+                Expect.isTrue (MemoryMarshal.TryGetArray(slice.First, &segmentOf)) "an array-backed slice"
+                Expect.isTrue (obj.ReferenceEquals(segmentOf.Array, buffer)) "the segment's array itself"
+                Expect.equal segmentOf.Offset offset "at the argument's place in the buffer"
+        }
+        test "reads a request in a later segment, or begun in an earlier one, after one read from an earlier segment" {
+            let set = bytes "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\nvv\r\n"
+            for cut in [ 0; 2; 9 ] do
+                let chunks = [ Array.append trailing set[.. cut - 1]; set[cut ..] ]
+                let arguments = RespArguments()
+                let mutable reader = SequenceReader<byte>(ofChunks chunks)
+                let mutable header = Unchecked.defaultof<RespRequestHeader>
+                let mutable error = Unchecked.defaultof<RespError>
+                let first = RespRequestParser.TryRead(&reader, RespLimits.Default, arguments, &header, &error)
+                Expect.equal (outcomeOf first header arguments error) (request "PING" []) $"cut at {cut}: the first request"
+                let second = RespRequestParser.TryRead(&reader, RespLimits.Default, arguments, &header, &error)
+                Expect.equal (outcomeOf second header arguments error) (request "SET" [ "k"; "vv" ]) $"cut at {cut}: the second request"
+                Expect.equal reader.Consumed (int64 (trailing.Length + set.Length)) $"cut at {cut}: both read"
         }
         test "points into the caller's buffer instead of copying" {
             let buffer = bytes "*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\n"

@@ -35,6 +35,19 @@ let ofChunks (chunks: byte[] list) =
         let last = rest |> List.fold (fun (segment: Segment) chunk -> segment.Append(Array.copy chunk)) head
         ReadOnlySequence<byte>(head, 0, last, last.Memory.Length)
 
+/// Memory owned by a MemoryManager rather than an array, as some pools hand out.
+type ArrayMemoryManager(data: byte[]) =
+    inherit MemoryManager<byte>()
+    override _.GetSpan() = Span<byte>(data)
+    override _.Pin(_elementIndex) = invalidOp "not pinnable"
+    override _.Unpin() = ()
+    override _.Dispose(_disposing) = ()
+
+/// A one-segment sequence over a copy of `data` held by a MemoryManager: backed by neither an array nor segments.
+let ofManager (data: byte[]) =
+    let manager = new ArrayMemoryManager(Array.copy data)
+    ReadOnlySequence<byte>(Memory.op_Implicit manager.Memory: ReadOnlyMemory<byte>)
+
 /// `data` cut before each of the given offsets.
 let splitAt (offsets: int list) (data: byte[]) =
     let cuts = 0 :: (offsets |> List.filter (fun o -> o >= 0 && o <= data.Length) |> List.sort) @ [ data.Length ]
@@ -43,10 +56,13 @@ let splitAt (offsets: int list) (data: byte[]) =
 /// Bytes appended to an input to check that a parser leaves what follows a frame unconsumed.
 let trailing = bytes "*1\r\n$4\r\nPING\r\n"
 
-/// Every way a case runs: whole, with trailing bytes, split in two at every byte (empty halves included), and one
-/// byte per segment. Each comes with its name and the count of trailing bytes it carries.
+/// Every way a case runs: whole (in an array, in one segment, in a MemoryManager's memory), with trailing bytes,
+/// split in two at every byte (empty halves included), and one byte per segment. Each comes with its name and the
+/// count of trailing bytes it carries.
 let variants (data: byte[]) =
     [ yield "whole", ofArray data, 0
+      yield "whole in one segment", ofChunks [ data ], 0
+      yield "whole in a MemoryManager's memory", ofManager data, 0
       yield "with trailing bytes", ofArray (Array.append data trailing), trailing.Length
       for i in 0 .. data.Length do
           yield $"split at byte {i}", splitAt [ i ] data, 0
