@@ -48,12 +48,13 @@ let throughput (grpcBuilt: Outcome<unit>) (httpBuilt: Outcome<unit>) =
     try
         warmUp settings tinoPort
         let pipelines = [ 16; 1 ] |> List.map (pipelineComparison settings tinoPort redisPort)
+        let cpu = cpuCost settings tino redis
         let sweep = sweep settings tinoPort redisPort
         let clients =
             [ redisClients settings tinoPort redisPort
               peerComparison settings tinoPort grpcPeer grpcBuilt 5.0
               peerComparison settings tinoPort httpPeer httpBuilt 5.0 ]
-        pipelines @ clients, sweep
+        pipelines @ clients, sweep, cpu
     finally
         stop tino
         stop redis
@@ -84,6 +85,7 @@ let failures (run: Run) =
     + failed run.Memory.Tino
     + failed run.Memory.Redis
     + failed run.Allocation.Outcome
+    + failed run.Cpu.Outcome
 
 let main () =
     let started = DateTime.UtcNow
@@ -93,7 +95,7 @@ let main () =
         let grpcBuilt, httpBuilt = buildAll ()
         let machine = Machine.machine ()
         let versions = Machine.versions ()
-        let comparisons, sweep = throughput grpcBuilt httpBuilt
+        let comparisons, sweep, cpu = throughput grpcBuilt httpBuilt
         let memory = memory settings 7631
         let allocation =
             { Command = Measurements.bdnShown settings
@@ -110,6 +112,7 @@ let main () =
               Sweep = sweep
               Memory = memory
               Allocation = allocation
+              Cpu = cpu
               Notes = notes () }
         write run
         printfn "\n%s" (String.Join("\n", Report.summary run))

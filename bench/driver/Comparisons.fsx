@@ -97,6 +97,26 @@ let pipelineComparison (settings: Settings) (tinoPort: int) (redisPort: int) (pi
       Outcome =
         attempt title (fun () -> alternate settings title (fun () -> redisBenchmark add) (fun () -> redisBenchmark get)) }
 
+/// CPU per request at -P 16 for both servers and for redis-benchmark: shows which side bounds the ratio.
+let cpuCost (settings: Settings) (tino: Server) (redis: Server) : CpuFigure =
+    let pipeline = 16
+    let add = addCall settings tino.Port pipeline
+    let get = getCall settings redis.Port pipeline
+    let cost name (call: BenchCommand) (server: Server) =
+        let requests = float (requests settings pipeline)
+        let rate, client, used = redisBenchmarkCpu call server.Process.Id
+        let figure =
+            { Server = name
+              RequestsPerSecond = rate
+              ClientNsPerRequest = client * 1e9 / requests
+              ServerNsPerRequest = used * 1e9 / requests
+              ClientBusy = client / (requests / rate) }
+        printfn "CPU per request, %s: %.0f req/s, redis-benchmark %.0f ns (busy %.0f %%), server %.0f ns" name rate figure.ClientNsPerRequest (figure.ClientBusy * 100.0) figure.ServerNsPerRequest
+        figure
+    { Pipeline = pipeline
+      Commands = [ $"bash -c 'redis-benchmark \"$@\"; times' redis-benchmark {add.Shown.Substring(16)}"; "… and the same with " + get.Shown.Substring(16) ]
+      Outcome = attempt "CPU per request" (fun () -> [ for _ in 1 .. settings.Rounds do yield cost "Tino ADD" add tino; yield cost "redis-server GET" get redis ]) }
+
 let depths = [ 1; 2; 4; 8; 16; 32; 64 ]
 
 /// Each depth once, Tino then redis-server, for the chart.

@@ -46,6 +46,29 @@ let redisBenchmark (command: BenchCommand) : float =
         failwithf "%s exited with %d: %s %s" command.Shown result.Code result.Out result.Err
     requestsPerSecond result.Out
 
+/// User and system CPU seconds a process has used, from /proc/<pid>/stat (utime and stime, in 1/100 s).
+let processCpuSeconds (pid: int) =
+    let stat = File.ReadAllText $"/proc/{pid}/stat"
+    let fields = stat.Substring(stat.LastIndexOf ')' + 2).Split ' '
+    float (int64 fields[11] + int64 fields[12]) / 100.0
+
+/// "0m1.340s" as seconds.
+let private shellSeconds (text: string) =
+    let found = Regex.Match(text, @"(\d+)m([0-9.]+)s")
+    float found.Groups[1].Value * 60.0 + invariant found.Groups[2].Value
+
+/// One redis-benchmark run under bash's `times` (its last line is the CPU its children used), with the server's
+/// CPU time read before and after: requests per second, then client and server CPU seconds.
+let redisBenchmarkCpu (command: BenchCommand) (serverPid: int) =
+    let serverBefore = processCpuSeconds serverPid
+    let result = run "bash" ([ "-c"; "redis-benchmark \"$@\"; times"; "redis-benchmark" ] @ command.Args) (TimeSpan.FromMinutes 5.0)
+    let serverAfter = processCpuSeconds serverPid
+    if result.Code <> 0 then
+        failwithf "%s exited with %d: %s %s" command.Shown result.Code result.Out result.Err
+    let children = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.last
+    let client = children.Split ' ' |> Array.sumBy shellSeconds
+    requestsPerSecond result.Out, client, serverAfter - serverBefore
+
 // ---- ClientLoad ----
 
 let clientLoadDll = "bench/ClientLoad/bin/Release/net10.0/ClientLoad.dll"

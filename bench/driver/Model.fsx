@@ -111,6 +111,17 @@ type Allocation =
 
 type AllocationFigure = { Command: string; Outcome: Outcome<Allocation> }
 
+/// What one redis-benchmark run cost in CPU time: the load generator's and the server's, per request.
+type CpuCost =
+    { Server: string
+      RequestsPerSecond: float
+      ClientNsPerRequest: float
+      ServerNsPerRequest: float
+      /// The load generator's CPU time over the run's wall time: near 1, redis-benchmark itself is the limit.
+      ClientBusy: float }
+
+type CpuFigure = { Pipeline: int; Commands: string list; Outcome: Outcome<CpuCost list> }
+
 type Run =
     { Settings: Settings
       Arguments: string list
@@ -122,6 +133,7 @@ type Run =
       Sweep: Sweep
       Memory: MemoryFigure
       Allocation: AllocationFigure
+      Cpu: CpuFigure
       Notes: string }
 
 /// Runs a measurement; an exception becomes a Failed outcome (printed), so one failure does not lose the rest.

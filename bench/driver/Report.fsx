@@ -171,12 +171,31 @@ let private introduction (run: Run) =
     @ table run.Machine
     @ table run.Versions
 
+let private cpuSection (figure: CpuFigure) =
+    [ $"## CPU per request at -P {figure.Pipeline}: which side is the limit"
+      ""
+      "The redis-benchmark comparison again, each run under bash's `times` for the CPU time redis-benchmark used, with"
+      "the server's CPU time read from `/proc/<pid>/stat` before and after. When redis-benchmark's CPU time is close"
+      "to the run's wall time (busy near 100 %), the load generator, not the server, sets the pace; the server's"
+      "nanoseconds per request then compare the two servers' costs directly."
+      "" ]
+    @ codeBlock figure.Commands
+    @ match figure.Outcome with
+      | Measured costs ->
+          [ "| server | req/s | redis-benchmark CPU per request | redis-benchmark busy | server CPU per request |"
+            "|---|---|---|---|---|" ]
+          @ [ for cost in costs ->
+                $"| {cost.Server} | {number cost.RequestsPerSecond} | {number cost.ClientNsPerRequest} ns | {number (cost.ClientBusy * 100.0)} %% | {number cost.ServerNsPerRequest} ns |" ]
+          @ [ "" ]
+      | outcome -> [ (notMeasured outcome).Value; "" ]
+
 let markdown (run: Run) =
     let lines =
         introduction run
         @ summary run
         @ [ "## Tino against redis-server, and against other RPC stacks"; "" ]
         @ (run.Comparisons |> List.collect comparisonSection)
+        @ cpuSection run.Cpu
         @ sweepSection run.Settings run.Sweep
         @ memorySection run.Settings run.Memory
         @ allocationSection run.Allocation
