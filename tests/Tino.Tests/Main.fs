@@ -6,6 +6,11 @@ open Expecto.Impl
 /// Runs every [<Tests>] in this assembly and ends with the plain line `N passed, N failed`.
 [<EntryPoint>]
 let main argv =
+    // Expecto runs tests in parallel on the thread pool, and many of them block it (raw sockets read synchronously,
+    // Task.Wait). On two cores the pool grows by about one thread a second, so a starved pool delayed work that
+    // tests wait for (a stream's producer, a client's first send) by seconds. Enough threads from the start.
+    let workers, ports = System.Threading.ThreadPool.GetMinThreads()
+    System.Threading.ThreadPool.SetMinThreads(max workers 64, max ports 64) |> ignore
     let mutable counts = (0, 0)
     let printer =
         { TestPrinters.defaultPrinter with

@@ -73,7 +73,7 @@ let clientStreams =
         test "leaving a stream early sends CLOSE: the producer's token fires and the connection goes on" {
             withStreamClient TinoClientOptions.Default (fun probe _ client ->
                 Expect.equal (take 10 (stream<int64> client "forever" [])) [ 0L .. 9L ] "the first ten"
-                signalled probe.Cancelled "CLOSE fired the token"
+                cancelled probe "CLOSE fired the token"
                 Expect.equal (await (call<int> client "plain" [])) 1 "calls go on"
                 Expect.equal (all (stream<int> client "range" [ arg 300 ])).Length 300 "and streams")
         }
@@ -85,7 +85,7 @@ let clientStreams =
                 cancel.CancelAfter 100
                 Throws.Of<OperationCanceledException>(moving) |> ignore
                 enumerator.DisposeAsync().AsTask().Wait()
-                signalled probe.Cancelled "the producer was cancelled")
+                cancelled probe "the producer was cancelled")
         }
         test "a token given to StreamAsync cancels its enumerations too" {
             withStreamClient TinoClientOptions.Default (fun probe _ client ->
@@ -95,7 +95,7 @@ let clientStreams =
                 Thread.Sleep 100
                 cancel.Cancel()
                 Throws.Of<OperationCanceledException>(reading) |> ignore
-                signalled probe.Cancelled "the cursor was closed")
+                cancelled probe "the cursor was closed")
         }
         test "errors: the producer's after its items, the call's at once" {
             withStreamClient TinoClientOptions.Default (fun _ _ client ->

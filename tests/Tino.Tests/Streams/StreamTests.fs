@@ -42,6 +42,11 @@ let readAll (c: RespConnection) (count: int) (first: RespReply) =
 let signalled (semaphore: SemaphoreSlim) what =
     Expect.isTrue (semaphore.Wait(TimeSpan.FromSeconds 10.0)) what
 
+/// Waits for a producer's token to fire; a failure lists what the producers did, in order.
+let cancelled (probe: Streams) what =
+    let fired = probe.Cancelled.Wait(TimeSpan.FromSeconds 10.0)
+    Expect.isTrue fired $"""{what} (producer events: {String.Join(", ", probe.Events)})"""
+
 [<Tests>]
 let plain =
     testSequenced <| testList "Streams called plainly" [
@@ -177,7 +182,7 @@ let cursors =
                 use c = connect server
                 let cursor, _ = batchOf (iter c "forever" [])
                 Expect.equal (text (c.Call("CLOSE", ascii cursor))) "OK" "closed"
-                signalled probe.Cancelled "the token fired"
+                cancelled probe "the token fired"
                 signalled probe.Ended "the producer was disposed"
                 Expect.equal (errorText (next c cursor 1)) $"INVALID_CURSOR {cursor}" "NEXT after CLOSE"
                 Expect.equal (errorText (c.Call("CLOSE", ascii cursor))) $"INVALID_CURSOR {cursor}" "CLOSE again"
@@ -199,7 +204,7 @@ let cursors =
                 let cursor, _ = batchOf (iter c "forever" [])
                 Expect.equal (errorText (next other cursor 1)) $"INVALID_CURSOR {cursor}" "not another connection's"
                 (c :> IDisposable).Dispose()
-                signalled probe.Cancelled "the producer's token fired when its connection closed"
+                cancelled probe "the producer's token fired when its connection closed"
                 signalled probe.Ended "and it was disposed")
         }
         test "stopping the server fires the token of an open cursor" {
@@ -208,7 +213,7 @@ let cursors =
             use c = connect server
             batchOf (iter c "forever" []) |> ignore
             server.StopAsync().GetAwaiter().GetResult()
-            signalled probe.Cancelled "the token fired on stop"
+            cancelled probe "the token fired on stop"
         }
         test "a producer that waits: NEXT replies an empty batch after the poll timeout, then the items" {
             withStreams (streamOptions (StreamOptions(PollTimeout = TimeSpan.FromMilliseconds 100.0))) (fun _ server ->
@@ -233,7 +238,7 @@ let cursors =
             withStreams (streamOptions (StreamOptions(CursorIdleTimeout = TimeSpan.FromMilliseconds 150.0))) (fun probe server ->
                 use c = connect server
                 let cursor, _ = batchOf (iter c "forever" [])
-                signalled probe.Cancelled "expired"
+                cancelled probe "expired"
                 Expect.equal (errorText (next c cursor 1)) $"INVALID_CURSOR {cursor}" "gone")
         }
         test "the producer runs at most the read-ahead past what was read" {
