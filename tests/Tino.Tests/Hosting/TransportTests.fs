@@ -10,9 +10,11 @@ open System.Net.Sockets
 open System.Threading
 open System.Threading.Tasks
 open Expecto
+open FsCheck.FSharp
 open Tino
 open Tino.Hosting.Transport
 open Tino.Tests.Hosting.TestServer
+open Tino.Tests.Generators
 open Tino.Tests.Hosting.ServerTests
 
 /// A connected pair on 127.0.0.1: the client socket, and the accepted one inside a SocketChannel.
@@ -142,7 +144,7 @@ let transportTests =
             let app = TinoApp.Empty.WithCommand("block", Func<int>(fun () -> release.Wait(TimeSpan.FromSeconds 30.) |> ignore; 1))
             withApp app (fun server ->
                 use blocked = connect server
-                // One loop per core: with eight more connections, some share the blocked one's loop.
+                // With eight more connections, some share the blocked one's loop whatever the number of loops.
                 let others = [ for _ in 1 .. 8 -> connect server ]
                 blocked.Send(request "block" [])
                 Thread.Sleep 100
@@ -153,5 +155,48 @@ let transportTests =
                     release.Set()
                 Expect.equal (value<int> (blocked.ReadReply())) 1 "and the blocked call finishes"
                 for c in others do (c :> IDisposable).Dispose())
+        }
+    ]
+
+/// The budget after each gap, from a fresh policy whose full spin is `fullSpin` ticks.
+let budgetsAfter (fullSpin: int64) (gaps: int64 list) =
+    let mutable policy = SpinPolicy fullSpin
+    let budgets = ResizeArray()
+    for gap in gaps do
+        policy.OnGap gap
+        budgets.Add policy.Budget
+    List.ofSeq budgets
+
+[<Tests>]
+let spinPolicyTests =
+    testList "event loop: polling before it sleeps" [
+        test "a fresh loop spins fully; gaps a full spin covers keep it so" {
+            Expect.equal (SpinPolicy(800L).Budget) 800L "fresh"
+            Expect.equal (budgetsAfter 800L [ 1L; 799L; 800L; 0L ]) [ 800L; 800L; 800L; 800L ] "short gaps"
+        }
+        test "longer gaps halve the budget down to zero, so an idle server sleeps at once; one short gap restores it" {
+            Expect.equal (budgetsAfter 800L [ 801L; 5_000L; 1_000_000L; 900L; 801L; 801L ]) [ 400L; 200L; 100L; 0L; 0L; 0L ] "long gaps"
+            Expect.equal (budgetsAfter 800L [ 801L; 801L; 801L; 801L; 10L ]) [ 400L; 200L; 100L; 0L; 800L ] "a burst begins"
+        }
+        test "a full spin of zero never spins" {
+            Expect.equal (budgetsAfter 0L [ 0L; 1L; 0L ]) [ 0L; 0L; 0L ] "never"
+        }
+        testPropWith "the budget is the full spin after a short gap, and never negative nor above it"
+            (Gen.zip (Gen.choose (0, 10_000)) (Gen.listOf (Gen.choose (0, 20_000))))
+            (fun (fullSpin, gaps) ->
+                let fullSpin = int64 fullSpin
+                let budgets = budgetsAfter fullSpin (List.map int64 gaps)
+                for gap, budget in List.zip gaps budgets do
+                    Expect.isTrue (budget >= 0L && budget <= fullSpin) $"budget {budget} within 0 .. {fullSpin}"
+                    if int64 gap <= fullSpin then Expect.equal budget fullSpin $"after the short gap {gap}")
+        test "the setting: 50 µs by default or when not a number, what it says otherwise, 0 off, and never on one core" {
+            let ticks (microseconds: int64) = microseconds * Diagnostics.Stopwatch.Frequency / 1_000_000L
+            Expect.equal (SpinPolicy.FullSpin(null, 2)) (ticks 50L) "missing"
+            Expect.equal (SpinPolicy.FullSpin("fast", 2)) (ticks 50L) "not a number"
+            Expect.equal (SpinPolicy.FullSpin("-5", 2)) (ticks 50L) "negative"
+            Expect.equal (SpinPolicy.FullSpin("20", 8)) (ticks 20L) "20 µs"
+            Expect.equal (SpinPolicy.FullSpin(20, 8)) (ticks 20L) "as a number"
+            Expect.equal (SpinPolicy.FullSpin("0", 8)) 0L "off"
+            Expect.equal (SpinPolicy.FullSpin("50", 1)) 0L "one core"
         }
     ]

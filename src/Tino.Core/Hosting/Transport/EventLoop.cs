@@ -6,8 +6,9 @@ namespace Tino.Hosting.Transport;
 
 /// <summary>
 /// One epoll thread serving many connections. A connection waiting for bytes is resumed on this thread, so a
-/// request is read, run and answered without a hop through the thread pool; one loop per core, shared by every
-/// server in the process, like the socket engine of .NET itself.
+/// request is read, run and answered without a hop through the thread pool; one loop per two cores, shared by every
+/// server in the process, like the socket engine of .NET itself. Between rounds of events a loop polls for a short
+/// while before it sleeps (<see cref="SpinPolicy"/>).
 /// </summary>
 internal sealed class EventLoop
 {
@@ -22,6 +23,8 @@ internal sealed class EventLoop
     private static readonly TimeSpan s_stallThreshold = TimeSpan.FromMilliseconds(200);
 
     private static Timer? s_watchdog;
+
+    private static readonly long s_fullSpin = SpinPolicy.ConfiguredFullSpin();
 
     private readonly int _epoll;
     private readonly Lock _slotsGate = new();
@@ -43,11 +46,15 @@ internal sealed class EventLoop
         StartPoller(_poller);
     }
 
-    /// <summary>One loop per core, unless the runtimeconfig property <c>Tino.Server.EventLoopCount</c> says otherwise.</summary>
+    /// <summary>
+    /// One loop per two cores, at least one, unless the runtimeconfig property <c>Tino.Server.EventLoopCount</c> says
+    /// otherwise. A loop under load keeps its core busy (it polls through short gaps), so the other half stays free
+    /// for the thread pool, where asynchronous handlers resume, and for whatever else the machine runs.
+    /// </summary>
     private static int LoopCount() =>
         int.TryParse(AppContext.GetData("Tino.Server.EventLoopCount")?.ToString(), out var count) && count > 0
             ? count
-            : Environment.ProcessorCount;
+            : Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>Whether this machine can run the event-loop transport.</summary>
     public static bool IsSupported => Libc.IsSupported;
@@ -136,15 +143,19 @@ internal sealed class EventLoop
     private void Run(Poller poller)
     {
         var events = new byte[Libc.EpollEventSize * MaxEventsPerWait];
+        var spin = new SpinPolicy(s_fullSpin);
         while (_poller == poller)
         {
-            var count = Libc.EpollWait(_epoll, ref events[0], MaxEventsPerWait, -1);
+            var idleSince = Stopwatch.GetTimestamp();
+            var count = WaitForEvents(events, spin.Budget);
             if (count < 0)
             {
                 Debug.Assert(Marshal.GetLastPInvokeError() == Libc.EIntr, "epoll_wait fails only when interrupted");
                 continue;
             }
-            Volatile.Write(ref poller.RoundStartedAt, Stopwatch.GetTimestamp());
+            var roundStartedAt = Stopwatch.GetTimestamp();
+            spin.OnGap(roundStartedAt - idleSince);
+            Volatile.Write(ref poller.RoundStartedAt, roundStartedAt);
             var channels = _channels;
             for (var i = 0; i < count; i++)
             {
@@ -163,6 +174,25 @@ internal sealed class EventLoop
             }
             Volatile.Write(ref poller.RoundStartedAt, 0);
         }
+    }
+
+    /// <summary>Polls for up to <paramref name="spinBudget"/> ticks, then sleeps until events arrive; the count, or -1 with errno.</summary>
+    private int WaitForEvents(byte[] events, long spinBudget)
+    {
+        if (spinBudget > 0)
+        {
+            var until = Stopwatch.GetTimestamp() + spinBudget;
+            do
+            {
+                var ready = Libc.EpollWait(_epoll, ref events[0], MaxEventsPerWait, 0);
+                if (ready != 0)
+                {
+                    return ready;
+                }
+            }
+            while (Stopwatch.GetTimestamp() < until);
+        }
+        return Libc.EpollWait(_epoll, ref events[0], MaxEventsPerWait, -1);
     }
 
     /// <summary>The thread that polls a loop now; when it blocks too long, another takes its place.</summary>
