@@ -48,7 +48,7 @@ let throughput (grpcBuilt: Outcome<unit>) (httpBuilt: Outcome<unit>) =
     try
         warmUp settings tinoPort
         let pipelines = [ 16; 1 ] |> List.map (pipelineComparison settings tinoPort redisPort)
-        let cpu = cpuCost settings tino redis
+        let cpu = [ 16; 1 ] |> List.map (cpuCost settings tino redis)
         let sweep = sweep settings tinoPort redisPort
         let clients =
             [ redisClients settings tinoPort redisPort
@@ -85,7 +85,7 @@ let failures (run: Run) =
     + failed run.Memory.Tino
     + failed run.Memory.Redis
     + failed run.Allocation.Outcome
-    + failed run.Cpu.Outcome
+    + (run.Cpu |> List.sumBy (fun figure -> failed figure.Outcome))
 
 let main () =
     let started = DateTime.UtcNow

@@ -97,21 +97,21 @@ let pipelineComparison (settings: Settings) (tinoPort: int) (redisPort: int) (pi
       Outcome =
         attempt title (fun () -> alternate settings title (fun () -> redisBenchmark add) (fun () -> redisBenchmark get)) }
 
-/// CPU per request at -P 16 for both servers and for redis-benchmark: shows which side bounds the ratio.
-let cpuCost (settings: Settings) (tino: Server) (redis: Server) : CpuFigure =
-    let pipeline = 16
+/// CPU per request and sleeps per request for both servers, and CPU for redis-benchmark: which side bounds the ratio.
+let cpuCost (settings: Settings) (tino: Server) (redis: Server) (pipeline: int) : CpuFigure =
     let add = addCall settings tino.Port pipeline
     let get = getCall settings redis.Port pipeline
     let cost name (call: BenchCommand) (server: Server) =
         let requests = float (requests settings pipeline)
-        let rate, client, used = redisBenchmarkCpu call server.Process.Id
+        let rate, client, used, sleeps = redisBenchmarkCpu call server.Process.Id
         let figure =
             { Server = name
               RequestsPerSecond = rate
               ClientNsPerRequest = client * 1e9 / requests
               ServerNsPerRequest = used * 1e9 / requests
+              ServerSleepsPerRequest = float sleeps / requests
               ClientBusy = client / (requests / rate) }
-        printfn "CPU per request, %s: %.0f req/s, redis-benchmark %.0f ns (busy %.0f %%), server %.0f ns" name rate figure.ClientNsPerRequest (figure.ClientBusy * 100.0) figure.ServerNsPerRequest
+        printfn "CPU per request at -P %d, %s: %.0f req/s, redis-benchmark %.0f ns (busy %.0f %%), server %.0f ns, %.3f sleeps" pipeline name rate figure.ClientNsPerRequest (figure.ClientBusy * 100.0) figure.ServerNsPerRequest figure.ServerSleepsPerRequest
         figure
     { Pipeline = pipeline
       Commands = [ $"bash -c 'redis-benchmark \"$@\"; times' redis-benchmark {add.Shown.Substring(16)}"; "… and the same with " + get.Shown.Substring(16) ]

@@ -52,22 +52,36 @@ let processCpuSeconds (pid: int) =
     let fields = stat.Substring(stat.LastIndexOf ')' + 2).Split ' '
     float (int64 fields[11] + int64 fields[12]) / 100.0
 
+/// How many times the process's threads have gone to sleep waiting (voluntary context switches, from
+/// /proc/<pid>/task/*/status). Each sleep of a server's loop is one more wake-up that whoever sends to it pays for.
+let processSleeps (pid: int) =
+    Directory.GetDirectories $"/proc/{pid}/task"
+    |> Array.sumBy (fun task ->
+        try
+            File.ReadLines(Path.Combine(task, "status"))
+            |> Seq.tryFind (fun line -> line.StartsWith "voluntary_ctxt_switches:")
+            |> Option.map (fun line -> int64 (line.Split(':').[1].Trim()))
+            |> Option.defaultValue 0L
+        with :? IOException -> 0L) // a thread that ended meanwhile
+
 /// "0m1.340s" as seconds.
 let private shellSeconds (text: string) =
     let found = Regex.Match(text, @"(\d+)m([0-9.]+)s")
     float found.Groups[1].Value * 60.0 + invariant found.Groups[2].Value
 
 /// One redis-benchmark run under bash's `times` (its last line is the CPU its children used), with the server's
-/// CPU time read before and after: requests per second, then client and server CPU seconds.
+/// CPU time and sleeps read before and after: requests per second, client and server CPU seconds, server sleeps.
 let redisBenchmarkCpu (command: BenchCommand) (serverPid: int) =
     let serverBefore = processCpuSeconds serverPid
+    let sleepsBefore = processSleeps serverPid
     let result = run "bash" ([ "-c"; "redis-benchmark \"$@\"; times"; "redis-benchmark" ] @ command.Args) (TimeSpan.FromMinutes 5.0)
     let serverAfter = processCpuSeconds serverPid
+    let sleepsAfter = processSleeps serverPid
     if result.Code <> 0 then
         failwithf "%s exited with %d: %s %s" command.Shown result.Code result.Out result.Err
     let children = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.last
     let client = children.Split ' ' |> Array.sumBy shellSeconds
-    requestsPerSecond result.Out, client, serverAfter - serverBefore
+    requestsPerSecond result.Out, client, serverAfter - serverBefore, sleepsAfter - sleepsBefore
 
 // ---- ClientLoad ----
 

@@ -25,7 +25,7 @@ let requests (settings: Settings) (pipeline: int) = settings.RequestsScale * min
 
 let defaults =
     { Quick = false
-      Rounds = 3
+      Rounds = 5
       Clients = 50
       Seconds = 5
       Warmup = 2
@@ -117,6 +117,8 @@ type CpuCost =
       RequestsPerSecond: float
       ClientNsPerRequest: float
       ServerNsPerRequest: float
+      /// How often the server went to sleep, per request: each sleep is a wake-up the load generator pays for.
+      ServerSleepsPerRequest: float
       /// The load generator's CPU time over the run's wall time: near 1, redis-benchmark itself is the limit.
       ClientBusy: float }
 
@@ -133,7 +135,7 @@ type Run =
       Sweep: Sweep
       Memory: MemoryFigure
       Allocation: AllocationFigure
-      Cpu: CpuFigure
+      Cpu: CpuFigure list
       Notes: string }
 
 /// Runs a measurement; an exception becomes a Failed outcome (printed), so one failure does not lose the rest.

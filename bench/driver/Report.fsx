@@ -172,20 +172,21 @@ let private introduction (run: Run) =
     @ table run.Versions
 
 let private cpuSection (figure: CpuFigure) =
-    [ $"## CPU per request at -P {figure.Pipeline}: which side is the limit"
+    [ $"## CPU and sleeps per request at -P {figure.Pipeline}: which side is the limit"
       ""
       "The redis-benchmark comparison again, each run under bash's `times` for the CPU time redis-benchmark used, with"
-      "the server's CPU time read from `/proc/<pid>/stat` before and after. When redis-benchmark's CPU time is close"
-      "to the run's wall time (busy near 100 %), the load generator, not the server, sets the pace; the server's"
-      "nanoseconds per request then compare the two servers' costs directly."
+      "the server's CPU time read from `/proc/<pid>/stat` and its threads' sleeps (voluntary context switches, from"
+      "`/proc/<pid>/task/*/status`) read before and after. When redis-benchmark's CPU time is close to the run's wall"
+      "time (busy near 100 %), the load generator, not the server, sets the pace. Its CPU per request then depends on"
+      "the server too: a request sent to a server thread asleep in `epoll_wait` makes the sender's `send` wake it."
       "" ]
     @ codeBlock figure.Commands
     @ match figure.Outcome with
       | Measured costs ->
-          [ "| server | req/s | redis-benchmark CPU per request | redis-benchmark busy | server CPU per request |"
-            "|---|---|---|---|---|" ]
+          [ "| server | req/s | redis-benchmark CPU per request | redis-benchmark busy | server CPU per request | server sleeps per request |"
+            "|---|---|---|---|---|---|" ]
           @ [ for cost in costs ->
-                $"| {cost.Server} | {number cost.RequestsPerSecond} | {number cost.ClientNsPerRequest} ns | {number (cost.ClientBusy * 100.0)} %% | {number cost.ServerNsPerRequest} ns |" ]
+                $"| {cost.Server} | {number cost.RequestsPerSecond} | {number cost.ClientNsPerRequest} ns | {number (cost.ClientBusy * 100.0)} %% | {number cost.ServerNsPerRequest} ns | {cost.ServerSleepsPerRequest:F3} |" ]
           @ [ "" ]
       | outcome -> [ (notMeasured outcome).Value; "" ]
 
@@ -195,7 +196,7 @@ let markdown (run: Run) =
         @ summary run
         @ [ "## Tino against redis-server, and against other RPC stacks"; "" ]
         @ (run.Comparisons |> List.collect comparisonSection)
-        @ cpuSection run.Cpu
+        @ (run.Cpu |> List.collect cpuSection)
         @ sweepSection run.Settings run.Sweep
         @ memorySection run.Settings run.Memory
         @ allocationSection run.Allocation
