@@ -50,11 +50,16 @@ public sealed class Streams
     private async IAsyncEnumerable<long> Forever([EnumeratorCancellation] CancellationToken cancellation)
     {
         Events.Enqueue("start forever");
-        using var registration = cancellation.Register(() =>
+        var signalled = 0;
+        void SignalCancelled()
         {
-            Events.Enqueue("cancelled forever");
-            Cancelled.Release();
-        });
+            if (Interlocked.Exchange(ref signalled, 1) == 0)
+            {
+                Events.Enqueue("cancelled forever");
+                Cancelled.Release();
+            }
+        }
+        using var registration = cancellation.Register(SignalCancelled);
         try
         {
             for (long i = 0; ; i++)
@@ -70,6 +75,12 @@ public sealed class Streams
         }
         finally
         {
+            // Cancel() marks the token before it runs the callbacks: a producer that sees the mark and stops first
+            // disposes the registration before its callback ran.
+            if (cancellation.IsCancellationRequested)
+            {
+                SignalCancelled();
+            }
             Events.Enqueue("end forever");
             Ended.Release();
         }
