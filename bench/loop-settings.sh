@@ -46,14 +46,14 @@ pids+=($!) ports+=("$port") names+=("redis-server")
 sleep 3
 redis-cli -p "$port" SET key $'\x03' > /dev/null
 
-command_for() { if [ "$1" = "redis-server" ]; then echo GET key; else printf 'ADD \x01 \x02'; fi; }
+add=(ADD $'\x01' $'\x02') get=(GET key)
 for i in "${!ports[@]}"; do
-  [ "${names[$i]}" = "redis-server" ] || redis-benchmark -p "${ports[$i]}" -c 50 -n 200000 -P 16 -q ADD $'\x01' $'\x02' > /dev/null 2>&1
+  [ "${names[$i]}" = "redis-server" ] || redis-benchmark -p "${ports[$i]}" -c 50 -n 200000 -P 16 -q "${add[@]}" > /dev/null 2>&1
 done
 for round in $(seq "$rounds"); do
   for i in "${!ports[@]}"; do
     pid=${pids[$i]}
-    read -r -a call <<< "$(command_for "${names[$i]}")"
+    if [ "${names[$i]}" = "redis-server" ]; then call=("${get[@]}"); else call=("${add[@]}"); fi
     cpu_before=$(cpu_ticks "$pid") sleeps_before=$(sleeps "$pid")
     output=$( { TIMEFORMAT='%U %S'; time redis-benchmark -p "${ports[$i]}" -c 50 -n "$requests" -P "$pipeline" -q "${call[@]}" 2>/dev/null; } 2>&1 )
     cpu_after=$(cpu_ticks "$pid") sleeps_after=$(sleeps "$pid")

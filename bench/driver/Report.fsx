@@ -11,6 +11,7 @@ open Model
 let number (value: float) = value.ToString("N0", CultureInfo.InvariantCulture)
 let twoPlaces (value: float) = value.ToString("0.00", CultureInfo.InvariantCulture)
 let onePlace (value: float) = value.ToString("0.0", CultureInfo.InvariantCulture)
+let threePlaces (value: float) = value.ToString("0.000", CultureInfo.InvariantCulture)
 let met (yes: bool) = if yes then "met" else "**not met**"
 
 let private codeBlock (lines: string list) = [ "```bash" ] @ lines @ [ "```"; "" ]
@@ -186,7 +187,7 @@ let private cpuSection (figure: CpuFigure) =
           [ "| server | req/s | redis-benchmark CPU per request | redis-benchmark busy | server CPU per request | server sleeps per request |"
             "|---|---|---|---|---|---|" ]
           @ [ for cost in costs ->
-                $"| {cost.Server} | {number cost.RequestsPerSecond} | {number cost.ClientNsPerRequest} ns | {number (cost.ClientBusy * 100.0)} %% | {number cost.ServerNsPerRequest} ns | {cost.ServerSleepsPerRequest:F3} |" ]
+                $"| {cost.Server} | {number cost.RequestsPerSecond} | {number cost.ClientNsPerRequest} ns | {number (cost.ClientBusy * 100.0)} %% | {number cost.ServerNsPerRequest} ns | {threePlaces cost.ServerSleepsPerRequest} |" ]
           @ [ "" ]
       | outcome -> [ (notMeasured outcome).Value; "" ]
 
