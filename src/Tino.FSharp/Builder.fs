@@ -77,6 +77,38 @@ type TinoBuilder() =
                       | handler -> name, Handlers.create name field.PropertyType handler ]
         { spec with Commands = spec.Commands @ commands }
 
+    /// <summary>
+    /// Serves a record of functions made for each call from its <see cref="T:Tino.CallContext"/>: the contract holds
+    /// only what travels on the wire, and the implementation reads auth, connection state, cancellation and the
+    /// publisher from the context (as Fable.Remoting's <c>fromContext</c> does). Each field is a command named as the
+    /// field; the functions' parameter names (for error locations) are read from a record made once with a null
+    /// context, when <c>create</c> can make one without reading it.
+    /// </summary>
+    /// <example><code>
+    /// type Inventory = { adjust: string -> int -> Task&lt;Result&lt;int, StockError&gt;&gt; }
+    /// let inventory (call: CallContext) =
+    ///     { adjust = fun sku delta -> task { let user = call.RequireAuth&lt;string&gt;() in ... } }
+    /// let app = tino { auth check; implement_with inventory }
+    /// </code></example>
+    [<CustomOperation("implement_with")>]
+    member _.ImplementWith(spec: TinoSpec, create: CallContext -> 'Api) =
+        let contract = typeof<'Api>
+        let sample =
+            try
+                box (create (Unchecked.defaultof<CallContext>))
+            with _ ->
+                null
+        let commands =
+            match Contract.fields contract with
+            | Error reason -> [ contract.Name, Error reason ]
+            | Ok fields ->
+                [ for field in fields ->
+                      let name = Contract.commandName field
+                      let handler, handlerType = ContractParts.InContext(create, field)
+                      let sampleFunction = match sample with null -> null | record -> field.GetValue record
+                      name, Handlers.createInContext name handlerType handler sampleFunction ]
+        { spec with Commands = spec.Commands @ commands }
+
     /// Authenticates `AUTH` passwords: `Some value` accepts, becoming the connection's auth value; `None` refuses.
     [<CustomOperation("auth")>]
     member _.Auth(spec: TinoSpec, authenticate: string -> 'T option) =

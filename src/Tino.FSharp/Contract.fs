@@ -22,3 +22,22 @@ module internal Contract =
             | Some field ->
                 Error $"{t.Name}.{field.Name} is a {field.PropertyType.Name}, not a function; each field of a contract is a command (take unit for none)."
             | None -> Ok fields
+
+/// Generic pieces of `implement_with`, closed once per field when the app is built.
+type internal ContractParts =
+
+    /// `fun call -> (create call).<field>`, typed `CallContext -> 'F`.
+    static member private Field<'Api, 'F>(create: Tino.CallContext -> 'Api, read: obj -> objnull) : Tino.CallContext -> 'F =
+        fun call ->
+            match box (create call) with
+            | null -> raise (InvalidOperationException $"the implementation of {typeof<'Api>.Name} made for a call is null")
+            | api -> unbox<'F> (read api)
+
+    /// The handler of `field` read from the record `create` makes for each call, and its function type.
+    static member InContext<'Api>(create: Tino.CallContext -> 'Api, field: PropertyInfo) : obj * Type =
+        let read = FSharpValue.PreComputeRecordFieldReader field
+        let made =
+            (nonNull (typeof<ContractParts>.GetMethod("Field", BindingFlags.NonPublic ||| BindingFlags.Static)))
+                .MakeGenericMethod(typeof<'Api>, field.PropertyType)
+                .Invoke(null, [| box create; box read |])
+        nonNull made, FSharpType.MakeFunctionType(typeof<Tino.CallContext>, field.PropertyType)

@@ -5,7 +5,8 @@ open System.Text
 open Microsoft.FSharp.Reflection
 open Tino
 
-/// How the `Error` of a handler's `Result` becomes the call's error reply, worked out once per error type.
+/// How the `Error` of a handler's `Result` becomes the call's error reply, worked out once per error type: the reply
+/// carries the error value too, so a client of the same contract gets the `Error` back typed.
 module internal ErrorReplies =
 
     /// `NotFound` -> `NOT_FOUND`, `HTTPError` -> `HTTP_ERROR`: a case name as a protocol error code.
@@ -39,13 +40,13 @@ module internal ErrorReplies =
                 | [||] -> name
                 | [| :? string as message |] -> message
                 | fields -> name + " " + String.Join(" ", fields |> Array.map text)
-            TinoException(code, message)
+            TinoException<'E>(code, message, error)
 
     let private create<'E> () : 'E -> exn =
         let t = typeof<'E>
         if typeof<exn>.IsAssignableFrom t then fun error -> unbox<exn> (box error)
         elif FSharpType.IsUnion t && not (t.IsGenericType && t.GetGenericTypeDefinition() = typedefof<option<_>>) then forUnion<'E> ()
-        else fun error -> TinoException("ERROR", text (box error))
+        else fun error -> TinoException<'E>("ERROR", text (box error), error)
 
     /// The exception that replies the `Error` of a `Result<_, 'E>`.
     type Of<'E> private () =

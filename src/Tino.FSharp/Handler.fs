@@ -150,18 +150,20 @@ module internal Handlers =
         else
             call
 
-    /// The command `name` running the F# function `handler` of type `handlerType`.
-    let create (name: string) (handlerType: Type) (handler: obj) : Result<CommandHandler, string> =
+    /// The command `name` running the F# function `handler` of type `handlerType`, its parameters named as
+    /// `described` declares them (from the function's compiled closures, where `None` or missing gives `arg<i>`).
+    let private createDescribed (name: string) (handlerType: Type) (handler: obj) (described: ParameterInfo option[]) =
         if typeof<Delegate>.IsAssignableFrom handlerType then
             Ok(CommandHandler.Create(name, handler :?> Delegate))
         elif not (FSharpType.IsFunction handlerType) then
             Error $"the handler must be a function, not a {handlerType.Name}."
         else
             let parameterTypes, _ = curried handlerType
-            let described = invokeParameters handler parameterTypes.Length
+            let infoAt i = if i < described.Length then described[i] else None
             let nameAt i =
-                if i < described.Length && not (isGenerated (string described[i].Name)) then string described[i].Name
-                else $"arg{i}"
+                match infoAt i with
+                | Some info when not (isGenerated (string info.Name)) -> string info.Name
+                | _ -> $"arg{i}"
             let wire =
                 parameterTypes
                 |> List.mapi (fun i t ->
@@ -169,8 +171,7 @@ module internal Handlers =
                         None, Expression.Constant(null, t) :> Expression
                     else
                         let p = Expression.Parameter(t, nameAt i)
-                        let info = if i < described.Length then Some described[i] else None
-                        Some(CommandParameter(nameAt i, t, AcceptsNil = acceptsNil t info), p), p :> Expression)
+                        Some(CommandParameter(nameAt i, t, AcceptsNil = acceptsNil t (infoAt i)), p), p :> Expression)
             let declared = wire |> List.choose fst
             let existingToken = declared |> List.tryFind (fun (_, p) -> p.Type = typeof<CancellationToken>)
             let hiddenToken = lazy (Expression.Parameter(typeof<CancellationToken>, "cancellation"))
@@ -191,3 +192,18 @@ module internal Handlers =
                 Ok(CommandHandler(name, parameters |> List.map fst |> ImmutableArray.CreateRange, body.Type, invoke))
             with error ->
                 Error $"the handler cannot be bound: {error.Message}"
+
+    /// The command `name` running the F# function `handler` of type `handlerType`.
+    let create (name: string) (handlerType: Type) (handler: obj) : Result<CommandHandler, string> =
+        let arity = if FSharpType.IsFunction handlerType then (fst (curried handlerType)).Length else 0
+        createDescribed name handlerType handler (invokeParameters handler arity |> Array.map Some)
+
+    /// The command `name` running `handler`, a `CallContext -> 'F` that gives a call's function, whose parameters are
+    /// named after `sample`'s (that function as the implementation made it, when it could be made without a call).
+    let createInContext (name: string) (handlerType: Type) (handler: obj) (sample: objnull) : Result<CommandHandler, string> =
+        let _, functionType = FSharpType.GetFunctionElements handlerType
+        let described =
+            match sample with
+            | null -> [||]
+            | sample -> invokeParameters sample (fst (curried functionType)).Length |> Array.map Some
+        createDescribed name handlerType handler (Array.append [| None |] described)

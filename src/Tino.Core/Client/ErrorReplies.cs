@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 
@@ -21,8 +22,15 @@ internal static class ErrorReplies
             ErrorCodes.InvalidMsgPack or "INVALID_JSON" => new TinoArgumentException(code, message, detail, location, null),
             ErrorCodes.ValidationError => new TinoArgumentException(code, message, detail, location, strings.Count > 1 ? strings[1] : null),
             ErrorCodes.PermissionDenied => new TinoPermissionException(strings.Count > 0 ? message : "permission denied", detail),
-            _ => new TinoRemoteException(code, message, detail),
+            _ => new TinoRemoteException(code, message, detail) { ErrorValue = strings.Count > 1 ? FromBase64(strings[1]) : default },
         };
+    }
+
+    /// <summary>A typed error's value (the second string of a handler's error detail), or nothing if it is not base64.</summary>
+    private static ReadOnlyMemory<byte> FromBase64(string text)
+    {
+        var bytes = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
+        return Convert.TryFromBase64String(text, bytes, out var written) ? bytes.AsMemory(0, written) : default;
     }
 
     /// <summary>

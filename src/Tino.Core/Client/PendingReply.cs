@@ -49,6 +49,9 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
         }
     }
 
+    /// <summary>Makes a value of an error reply (an F# <c>Result</c>'s <c>Error</c>), or rethrows it; null: every error fails the call.</summary>
+    public Func<TinoRemoteException, MessagePackSerializerOptions, T>? DecodeError { get; init; }
+
     public ValueTask<T> Task => new(this, _source.Version);
 
     /// <summary>The same wait, for a caller that wants only the outcome, not the value.</summary>
@@ -63,12 +66,19 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
         T value;
         try
         {
-            if (reply.Kind == RespReplyKind.Error)
+            if (reply.Kind != RespReplyKind.Error)
+            {
+                value = _decode(reply, _options);
+            }
+            else if (DecodeError is null)
             {
                 Fail(ErrorReplies.ToException(reply.Bytes.Span));
                 return;
             }
-            value = _decode(reply, _options);
+            else
+            {
+                value = DecodeError(ErrorReplies.ToException(reply.Bytes.Span), _options);
+            }
         }
         catch (Exception error)
         {

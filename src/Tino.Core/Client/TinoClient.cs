@@ -110,7 +110,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         {
             return ValueTask.FromException<T>(error);
         }
-        return Send(command, request, static (reply, options) => DecodeValue<T>(reply, options), cancellationToken).Task;
+        return Send(command, request, ReplyDecoder<T>.Decode, cancellationToken, ReplyDecoder<T>.DecodeError).Task;
     }
 
     /// <summary>Calls <paramref name="command"/> for its effect: the reply's value, nil or not, is not decoded.</summary>
@@ -228,18 +228,20 @@ public sealed partial class TinoClient : IAsyncDisposable
         return request;
     }
 
-    private PendingReply<T> Send<T>(string command, ArrayBufferWriter<byte> request, Func<RespReply, MessagePackSerializerOptions, T> decode, CancellationToken cancellationToken)
+    private PendingReply<T> Send<T>(
+        string command,
+        ArrayBufferWriter<byte> request,
+        Func<RespReply, MessagePackSerializerOptions, T> decode,
+        CancellationToken cancellationToken,
+        Func<TinoRemoteException, MessagePackSerializerOptions, T>? decodeError = null)
     {
-        var pending = new PendingReply<T>(decode, _serializer, cancellationToken) { Command = command };
+        var pending = new PendingReply<T>(decode, _serializer, cancellationToken) { Command = command, DecodeError = decodeError };
         _connection.Send(pending, request.WrittenSpan);
         Shrink(ref t_request);
         return pending;
     }
 
-    private static T DecodeValue<T>(RespReply reply, MessagePackSerializerOptions options) =>
-        MessagePackSerializer.Deserialize<T>(RequireBulk(reply).Bytes, options);
-
-    private static RespReply RequireBulk(RespReply reply) =>
+    internal static RespReply RequireBulk(RespReply reply) =>
         reply.Kind == RespReplyKind.BulkString
             ? reply
             : throw new InvalidDataException($"expected a bulk string holding MessagePack, got {reply}");

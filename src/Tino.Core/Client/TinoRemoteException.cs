@@ -1,3 +1,6 @@
+using MessagePack;
+using Tino.Serialization;
+
 namespace Tino.Client;
 
 /// <summary>
@@ -13,4 +16,17 @@ public class TinoRemoteException : TinoException
 
     /// <summary>What followed the code on the error line, exactly as the server sent it.</summary>
     public override string Detail => _detail;
+
+    /// <summary>
+    /// The MessagePack of the typed error value the server sent with the error (a handler's <see cref="TinoException{TError}"/>,
+    /// an F# <c>Result</c>'s <c>Error</c>), or empty when it sent none.
+    /// </summary>
+    public ReadOnlyMemory<byte> ErrorValue { get; init; }
+
+    /// <summary>Decodes <see cref="ErrorValue"/> as <typeparamref name="T"/>, with the default options unless <paramref name="options"/> are given.</summary>
+    /// <exception cref="InvalidOperationException">The server sent no error value.</exception>
+    public T DecodeErrorValue<T>(MessagePackSerializerOptions? options = null) =>
+        ErrorValue.IsEmpty
+            ? throw new InvalidOperationException($"the error {Code} came without an error value")
+            : MessagePackSerializer.Deserialize<T>(ErrorValue, options ?? TinoMessagePack.DefaultOptions);
 }

@@ -176,7 +176,7 @@ internal sealed partial class Connection
     {
         if (outcome == StreamBatchOutcome.Failed)
         {
-            PipelineStages.WriteError(_output, cursor.CommandName, cursor.Error!, _logger, _app.App.Options.ExposeExceptionMessages);
+            PipelineStages.WriteError(_output, cursor.CommandName, cursor.Error!, _app.Serializer, _logger, _app.App.Options.ExposeExceptionMessages);
         }
         lock (_cursorGate)
         {

@@ -7,7 +7,6 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tino.Hosting.Transport;
 
 namespace Tino.Hosting;
@@ -30,11 +29,14 @@ public sealed class TinoServer : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private int _state; // 0 new, 1 started, 2 stopping or stopped
 
-    /// <summary>Compiles <paramref name="app"/> for serving.</summary>
+    /// <summary>
+    /// Compiles <paramref name="app"/> for serving, logging through <paramref name="loggerFactory"/>; without one, warnings
+    /// and errors (a handler's unexpected error with its id, a dropped subscriber) go to standard error.
+    /// </summary>
     /// <exception cref="TinoBuildException">The app cannot be served; the message names the command.</exception>
     public TinoServer(TinoApp app, ILoggerFactory? loggerFactory = null)
     {
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Tino.Server");
+        _logger = (loggerFactory ?? StandardErrorLogger.Instance).CreateLogger("Tino.Server");
         _app = AppPipeline.Build(app, _logger);
     }
 

@@ -65,7 +65,7 @@ internal sealed class AppPipeline
             }
             stages.Add(PipelineStages.DecodeArguments(binders));
             stages.AddRange(app.Middleware);
-            if (app.State is { } state && handler.Parameters.Any(p => p.Source == ParameterSource.ConnectionState))
+            if (app.State is { } state && handler.Parameters.Any(p => p.Source is ParameterSource.ConnectionState or ParameterSource.CallContext))
             {
                 stages.Add(PipelineStages.ConnectionState(state));
             }

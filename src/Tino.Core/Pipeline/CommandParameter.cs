@@ -18,7 +18,7 @@ public sealed record CommandParameter(string Name, Type Type)
     /// </summary>
     public Type ValueType => Source switch
     {
-        ParameterSource.Wire or ParameterSource.CancellationToken or ParameterSource.Publisher => Type,
+        ParameterSource.Wire or ParameterSource.CancellationToken or ParameterSource.Publisher or ParameterSource.CallContext => Type,
         _ => Type.GetGenericArguments()[0],
     };
 
@@ -51,6 +51,10 @@ public sealed record CommandParameter(string Name, Type Type)
         if (type == typeof(Publisher))
         {
             return ParameterSource.Publisher;
+        }
+        if (type == typeof(CallContext))
+        {
+            return ParameterSource.CallContext;
         }
         if (!type.IsGenericType)
         {

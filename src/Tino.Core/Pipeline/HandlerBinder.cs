@@ -12,6 +12,9 @@ namespace Tino;
 /// </summary>
 internal static class HandlerBinder
 {
+    private static readonly ConstructorInfo s_callContext =
+        typeof(CallContext).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(CommandContext), typeof(Publisher)])!;
+
     public static CommandDelegate Compile(CommandHandler handler, Publisher publisher, StreamOptions streams, MessagePackSerializerOptions serializer)
     {
         var context = Expression.Parameter(typeof(CommandContext), "context");
@@ -24,6 +27,7 @@ internal static class HandlerBinder
             ParameterSource.AuthRequired => Magic(nameof(MagicValues.AuthRequired), parameter, context),
             ParameterSource.Auth => Magic(nameof(MagicValues.Auth), parameter, context),
             ParameterSource.Publisher => Expression.Constant(publisher),
+            ParameterSource.CallContext => Expression.New(s_callContext, context, Expression.Constant(publisher)),
             _ => Magic(nameof(MagicValues.ConnState), parameter, context),
         }).ToArray();
 

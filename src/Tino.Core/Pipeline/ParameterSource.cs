@@ -15,4 +15,6 @@ public enum ParameterSource
     CancellationToken,
     /// <summary>A <see cref="Tino.Publisher"/>: the server's publisher of events.</summary>
     Publisher,
+    /// <summary>A <see cref="Tino.CallContext"/>: the call's connection, cancellation and publisher.</summary>
+    CallContext,
 }

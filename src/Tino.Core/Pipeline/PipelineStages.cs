@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Buffers;
 using System.Text;
+using MessagePack;
 using Microsoft.Extensions.Logging;
 using Tino.Protocol;
 
@@ -27,7 +28,7 @@ internal static class PipelineStages
         }
         catch (Exception error)
         {
-            context.ResultCode = WriteError(context.Output, context.Command.Name, error, logger, exposeMessages);
+            context.ResultCode = WriteError(context.Output, context.Command.Name, error, context.Serializer, logger, exposeMessages);
             return default;
         }
     };
@@ -109,7 +110,7 @@ internal static class PipelineStages
         }
         catch (Exception error)
         {
-            context.ResultCode = WriteError(context.Output, context.Command.Name, error, logger, exposeMessages);
+            context.ResultCode = WriteError(context.Output, context.Command.Name, error, context.Serializer, logger, exposeMessages);
         }
     }
 
@@ -125,12 +126,15 @@ internal static class PipelineStages
         }
     }
 
+    /// <summary>The most bytes of MessagePack a typed error value may take on its error line; a larger one is not sent.</summary>
+    internal const int MaxErrorValueBytes = 16 * 1024;
+
     /// <summary>Writes the reply for what a command (or its stream's producer) threw, logging what the caller does not see.</summary>
-    internal static string WriteError(IBufferWriter<byte> output, string command, Exception error, ILogger logger, bool exposeMessages)
+    internal static string WriteError(IBufferWriter<byte> output, string command, Exception error, MessagePackSerializerOptions serializer, ILogger logger, bool exposeMessages)
     {
         if (error is TinoException typed && TinoException.IsValidCode(typed.Code))
         {
-            RespWriter.WriteError(output, Encoding.ASCII.GetBytes(typed.Code), typed.Detail);
+            RespWriter.WriteError(output, Encoding.ASCII.GetBytes(typed.Code), typed.Detail, EncodeErrorValue(typed, command, serializer, logger));
             return typed.Code;
         }
         var errorId = Guid.NewGuid().ToString("N")[..12];
@@ -145,5 +149,30 @@ internal static class PipelineStages
         var message = exposeMessages ? $"{error.Message} (error id {errorId})" : $"unexpected error (error id {errorId})";
         RespWriter.WriteError(output, "UNEXPECTED_ERROR"u8, TinoException.JsonQuote(message));
         return ErrorCodes.UnexpectedError;
+    }
+
+    /// <summary>The MessagePack of a typed error's value, or nothing: for an error without one, or one that cannot be sent.</summary>
+    private static ReadOnlySpan<byte> EncodeErrorValue(TinoException error, string command, MessagePackSerializerOptions serializer, ILogger logger)
+    {
+        if (!error.HasValue)
+        {
+            return default;
+        }
+        var value = new ArrayBufferWriter<byte>(64);
+        try
+        {
+            error.WriteValue(value, serializer);
+        }
+        catch (Exception encoding)
+        {
+            PipelineLog.ErrorValueNotSent(logger, command, error.Code, "it could not be encoded", encoding);
+            return default;
+        }
+        if (value.WrittenCount > MaxErrorValueBytes)
+        {
+            PipelineLog.ErrorValueNotSent(logger, command, error.Code, $"its {value.WrittenCount} bytes are over {MaxErrorValueBytes}", null);
+            return default;
+        }
+        return value.WrittenSpan;
     }
 }

@@ -1,5 +1,9 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Encodings.Web;
+using MessagePack;
+using Tino.Protocol;
 
 namespace Tino;
 
@@ -27,8 +31,19 @@ public class TinoException : Exception
     /// <summary>The error code, sent as the first word of the error line.</summary>
     public string Code { get; }
 
-    /// <summary>What follows the code on the error line: by default the message as a JSON string.</summary>
-    public virtual string Detail => JsonQuote(Message);
+    /// <summary>
+    /// What follows the code on the error line: by default the message as a JSON string, its text cut on a character
+    /// boundary so that the quoted string fits the line's 128 bytes whole.
+    /// </summary>
+    public virtual string Detail => JsonQuoteWithin(Message, RespWriter.MaxErrorTextBytes);
+
+    /// <summary>Whether a typed error value goes with the reply (<see cref="TinoException{TError}"/>).</summary>
+    internal virtual bool HasValue => false;
+
+    /// <summary>Writes the typed error value that goes with the reply, if this error has one.</summary>
+    internal virtual void WriteValue(IBufferWriter<byte> output, MessagePackSerializerOptions options)
+    {
+    }
 
     /// <summary>Whether <paramref name="code"/> may be sent as an error code: upper-case ASCII letters, digits and <c>_</c>.</summary>
     public static bool IsValidCode(string code)
@@ -49,6 +64,37 @@ public class TinoException : Exception
 
     /// <summary>Writes <paramref name="value"/> as compact JSON, the form error details use.</summary>
     internal static string JsonQuote(string value) => JsonSerializer.Serialize(value, s_compactJson);
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as a compact JSON string of at most <paramref name="maxBytes"/> UTF-8 bytes, cutting
+    /// the text (never a character or a surrogate pair) rather than the quoted form, so the string always ends.
+    /// </summary>
+    internal static string JsonQuoteWithin(string value, int maxBytes)
+    {
+        var quoted = JsonQuote(value);
+        if (Encoding.UTF8.GetByteCount(quoted) <= maxBytes)
+        {
+            return quoted;
+        }
+        // The longest prefix whose quoted form fits: escapes make the quoted length grow unevenly, so search for it.
+        int fits = 0, tooLong = value.Length;
+        while (tooLong - fits > 1)
+        {
+            var middle = (fits + tooLong) / 2;
+            if (Encoding.UTF8.GetByteCount(JsonQuote(Prefix(value, middle))) <= maxBytes)
+            {
+                fits = middle;
+            }
+            else
+            {
+                tooLong = middle;
+            }
+        }
+        return JsonQuote(Prefix(value, fits));
+    }
+
+    private static string Prefix(string value, int length) =>
+        length > 0 && char.IsHighSurrogate(value[length - 1]) ? value[..(length - 1)] : value[..length];
 
     /// <summary>Writes <paramref name="values"/> as a compact JSON array, the form of an error location.</summary>
     internal static string JsonArray(IEnumerable<object> values) => JsonSerializer.Serialize(values, s_compactJson);

@@ -52,12 +52,21 @@ public static class RespWriter
     /// <param name="writer">The destination.</param>
     /// <param name="code">The error code, such as <c>INVALID_COMMAND</c>.</param>
     /// <param name="detail">The text after the code; may be empty.</param>
-    public static void WriteError(IBufferWriter<byte> writer, ReadOnlySpan<byte> code, ReadOnlySpan<char> detail)
+    public static void WriteError(IBufferWriter<byte> writer, ReadOnlySpan<byte> code, ReadOnlySpan<char> detail) =>
+        WriteError(writer, code, detail, default);
+
+    /// <summary>
+    /// Writes an error whose detail may be followed by a value: <c>-CODE detail "base64"\r\n</c>, the value's bytes in
+    /// base64 (standard alphabet, padded) as a JSON string. The detail is cut as the overload without a value cuts it;
+    /// the value is never cut (its writer bounds it), and base64 holds no CR, LF or quote.
+    /// </summary>
+    internal static void WriteError(IBufferWriter<byte> writer, ReadOnlySpan<byte> code, ReadOnlySpan<char> detail, ReadOnlySpan<byte> value)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        int encoded = value.IsEmpty ? 0 : Base64.GetMaxEncodedToUtf8Length(value.Length);
 
-        // '-', the code, a space, at most 128 bytes of detail, CRLF.
-        Span<byte> span = writer.GetSpan(1 + code.Length + 1 + MaxErrorTextBytes + 2);
+        // '-', the code, a space, at most 128 bytes of detail, then ' "', the base64 and '"' when there is a value, CRLF.
+        Span<byte> span = writer.GetSpan(1 + code.Length + 1 + MaxErrorTextBytes + (encoded > 0 ? encoded + 3 : 0) + 2);
         span[0] = (byte)'-';
         code.CopyTo(span[1..]);
         int length = 1 + code.Length;
@@ -69,8 +78,15 @@ public static class RespWriter
             Utf8.FromUtf16(detail, span.Slice(length, MaxErrorTextBytes), out _, out int written, replaceInvalidSequences: true);
             length += written;
         }
-
         ReplaceLineBreaks(span[1..length]);
+        if (encoded > 0)
+        {
+            span[length++] = (byte)' ';
+            span[length++] = (byte)'"';
+            Base64.EncodeToUtf8(value, span[length..], out _, out int written);
+            length += written;
+            span[length++] = (byte)'"';
+        }
         "\r\n"u8.CopyTo(span[length..]);
         writer.Advance(length + 2);
     }
