@@ -21,6 +21,10 @@ let fsValue<'T> (reply: Tino.Protocol.RespReply) : 'T =
     if reply.Kind <> Tino.Protocol.RespReplyKind.BulkString then failwithf "expected a bulk reply, got %s" (text reply)
     MessagePackSerializer.Deserialize<'T>(reply.Bytes, FSharpMessagePack.options)
 
+/// The error line of a handler's `Error`: its code and message, then the error value's MessagePack in base64.
+let withValue (codeAndMessage: string) (value: 'E) =
+    $"{codeAndMessage} \"{Convert.ToBase64String(fs value)}\""
+
 /// The message of the TinoBuildException that building raises.
 let buildError (build: unit -> TinoApp) =
     try
@@ -132,15 +136,15 @@ let handlerShapes =
             withApp shapes (fun server ->
                 use c = connect server
                 Expect.equal (value<string> (c.Call("result", mp 1))) "milk" "Ok"
-                Expect.equal (errorText (c.Call("result", mp 2))) "FORBIDDEN \"Forbidden\"" "case without fields"
-                Expect.equal (errorText (c.Call("result", mp 3))) "INVALID_INPUT \"the id is odd\"" "one string field"
-                Expect.equal (errorText (c.Call("result", mp 9))) "NOT_FOUND \"NotFound 9\"" "other fields")
+                Expect.equal (errorText (c.Call("result", mp 2))) (withValue "FORBIDDEN \"Forbidden\"" Forbidden) "case without fields"
+                Expect.equal (errorText (c.Call("result", mp 3))) (withValue "INVALID_INPUT \"the id is odd\"" (InvalidInput "the id is odd")) "one string field"
+                Expect.equal (errorText (c.Call("result", mp 9))) (withValue "NOT_FOUND \"NotFound 9\"" (NotFound 9)) "other fields")
         }
         test "an Error string replies ERROR; a TinoException its code; another exception UNEXPECTED_ERROR" {
             withApp shapes (fun server ->
                 use c = connect server
                 Expect.equal (value<int> (c.Call("result_string", mp true))) 1 "Ok"
-                Expect.equal (errorText (c.Call("result_string", mp false))) "ERROR \"it went wrong\"" "string"
+                Expect.equal (errorText (c.Call("result_string", mp false))) (withValue "ERROR \"it went wrong\"" "it went wrong") "string"
                 Expect.equal (errorText (c.Call("result_exception", mp "GONE"))) "GONE \"typed\"" "TinoException"
                 let unexpected = errorText (c.Call "result_exn")
                 Expect.stringStarts unexpected "UNEXPECTED_ERROR" "exn"
@@ -150,8 +154,8 @@ let handlerShapes =
             withApp shapes (fun server ->
                 use c = connect server
                 Expect.equal (value<string> (c.Call("task_result", mp 1))) "milk" "task Ok"
-                Expect.equal (errorText (c.Call("task_result", mp 2))) "FORBIDDEN \"Forbidden\"" "task Error"
-                Expect.equal (errorText (c.Call("async_result", mp 5))) "NOT_FOUND \"NotFound 5\"" "async Error")
+                Expect.equal (errorText (c.Call("task_result", mp 2))) (withValue "FORBIDDEN \"Forbidden\"" Forbidden) "task Error"
+                Expect.equal (errorText (c.Call("async_result", mp 5))) (withValue "NOT_FOUND \"NotFound 5\"" (NotFound 5)) "async Error")
         }
         test "error locations carry the F# parameter names" {
             withApp shapes (fun server ->

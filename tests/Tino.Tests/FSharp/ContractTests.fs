@@ -118,6 +118,34 @@ let tests =
                     Expect.equal (MessagePack.MessagePackSerializer.ConvertToJson(ReadOnlyMemory value)) "[0,{\"available\":5}]" "the union's MessagePack")
             }
         ]
+        testList "typed errors from Tino.Core" [
+            test "TinoException<T> replies its value, and the client decodes it" {
+                let app =
+                    TinoApp.Empty.WithCommand(
+                        "reserve",
+                        Func<string, int>(fun sku -> raise (TinoException<struct (string * int)>("OUT_OF_STOCK", $"no {sku} left", struct (sku, 3)))))
+                withHost app TinoClientOptions.Default (fun host ->
+                    let error =
+                        Expect.throwsC (fun () -> run (Client.call<int> host.Client "reserve" [ arg "plum" ]) |> ignore) id
+                    match error with
+                    | :? TinoRemoteException as error ->
+                        Expect.equal error.Code "OUT_OF_STOCK" "code"
+                        Expect.equal error.Message "no plum left" "message"
+                        Expect.equal (error.DecodeErrorValue<struct (string * int)>()) (struct ("plum", 3)) "value"
+                    | other -> failtestf "expected a TinoRemoteException, got %O" other)
+            }
+            test "a long message is cut on a character, and its JSON string still ends" {
+                let message = String.replicate 60 "he said \"stop\" \\ é "
+                let app = TinoApp.Empty.WithCommand("refuse", Func<int>(fun () -> raise (TinoException("REFUSED", message))))
+                withApp app (fun server ->
+                    use connection = new RespConnection(portOf server)
+                    let line = errorText (connection.Call "refuse")
+                    let detail = line.Substring("REFUSED ".Length)
+                    let text = Text.Json.JsonSerializer.Deserialize<string> detail
+                    Expect.isLessThanOrEqual (Text.Encoding.UTF8.GetByteCount detail) 128 "within the line's 128 bytes"
+                    Expect.stringStarts message (nonNull text) "the start of the message, whole characters")
+            }
+        ]
         testList "implement_with" [
             test "the contract has no server-only parameters, and the context gives auth and state" {
                 withHost (inventoryApp ()) tina (fun host ->
