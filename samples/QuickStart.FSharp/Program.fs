@@ -23,6 +23,10 @@ let counter (calls: ConnState<int>) =
     calls.Value <- calls.Value + 1
     calls.Value
 
+/// `divide 1 0` throws: the caller gets `UNEXPECTED_ERROR "unexpected error (error id …)"`, and the server's log (standard
+/// error, with no set-up) has the exception under that id.
+let divide (a: int) (b: int) = a / b
+
 let note (id: int) : Result<string, NoteError> =
     match id with
     | 1 -> Ok "buy milk"
@@ -37,6 +41,7 @@ let app =
         command "whoami" whoami
         command "counter" counter
         command "note" note
+        command "divide" divide
         on_startup (fun () -> task { eprintfn "starting" })
     }
 
