@@ -158,21 +158,68 @@ let private argumentsOf (arbitraries: IArbMap) (parameters: Type list) : Arbitra
         }
     Arb.fromGenShrink (generate, shrink)
 
-/// <summary>
-/// <c>overTheWire</c> with arguments drawn from <c>arbitraries</c> (<c>ArbMap.defaults |> ArbMap.mergeWith&lt;MyArbitraries&gt;</c>).
-/// </summary>
-let overTheWireWith (arbitraries: IArbMap) (app: TinoApp) (command: string) (model: 'F) : Property =
+/// <summary>How a property over the wire runs: where its arguments come from, and what its client sends as <c>AUTH</c>.</summary>
+type WireSettings =
+    {
+        /// The arbitraries wire arguments are drawn from (<c>ArbMap.defaults |> ArbMap.mergeWith&lt;MyArbitraries&gt;</c>).
+        Arbitraries: IArbMap
+        /// The password each case's client authenticates with. The model's <c>AuthRequired</c> and <c>Auth</c> are what
+        /// the app's auth function makes of it; without one, a model's <c>AuthRequired</c> is refused as the server refuses.
+        Password: string option
+    }
+
+    /// Default arbitraries, no password.
+    static member Defaults = { Arbitraries = ArbMap.defaults; Password = None }
+
+/// What one case runs against: a client of a server of the app, the app, the server's publisher, and the model.
+type private Target = { Client: TinoClient; App: TinoApp; Publisher: Publisher; Model: objnull }
+
+/// The local value of a model's magic parameter, made for one case the way the server makes it for a call.
+let private localValue (settings: WireSettings) (target: Target) (parameter: CommandParameter) : objnull =
+    let authValue () =
+        match Option.ofObj target.App.Auth, settings.Password with
+        | Some auth, Some password ->
+            let credentials = AuthCredentials(null, ReadOnlyMemory(Text.Encoding.UTF8.GetBytes password))
+            auth.Authenticate.Invoke(credentials, Threading.CancellationToken.None).AsTask().GetAwaiter().GetResult()
+        | _ -> null
+    let wrap (definition: Type) (value: objnull) = Activator.CreateInstance(definition.MakeGenericType parameter.ValueType, [| value |])
+    match parameter.Source with
+    | ParameterSource.AuthRequired ->
+        match authValue () with
+        | null -> raise (TinoException(ErrorCodes.PermissionDenied, "the connection has not authenticated"))
+        | value -> wrap typedefof<AuthRequired<_>> value
+    | ParameterSource.Auth ->
+        match authValue () with
+        | null -> Activator.CreateInstance(typedefof<Auth<_>>.MakeGenericType parameter.ValueType)
+        | value -> wrap typedefof<Auth<_>> value
+    | ParameterSource.ConnectionState ->
+        match Option.ofObj target.App.State with
+        | Some state -> state.NewState.Invoke()
+        | None -> invalidOp $"the model takes {parameter.Type.Name}, but the app declares no connection state"
+    | ParameterSource.CancellationToken -> box Threading.CancellationToken.None
+    | ParameterSource.Publisher -> box target.Publisher
+    | _ -> invalidOp $"a model cannot take a {parameter.Type.Name}; give it the values it needs instead"
+
+/// How each case of a property finds the server it calls: `run` gives `body` a target and disposes what it made.
+type private Targets = { Run: (Target -> Outcome * Outcome) -> Outcome * Outcome }
+
+/// The property, over whatever `targets` gives each case.
+let private property<'F> (settings: WireSettings) (targets: Targets) (command: string) : Property =
     let modelType = typeof<'F>
     let parameters, result = Handlers.curried modelType
     if parameters.IsEmpty then
-        invalidArg (nameof model) $"the model of {command} must be a function of its arguments, not a {modelType.Name}."
+        invalidArg "model" $"the model of {command} must be a function of its arguments, not a {modelType.Name}."
+    let described = parameters |> List.map (fun t -> CommandParameter("", t))
+    match described |> List.tryFind (fun p -> p.Source = ParameterSource.CallContext) with
+    | Some p -> invalidArg "model" $"the model of {command} takes a {p.Type.Name}, which only a server can make; give the model the values it needs instead."
+    | None -> ()
+    let wire = described |> List.filter (fun p -> p.Source = ParameterSource.Wire && p.Type <> typeof<unit>) |> List.map _.Type
     let replied, readModel = readerOf result
     let remoteType = List.foldBack (fun p t -> FSharpType.MakeFunctionType(p, t)) parameters (typedefof<Task<_>>.MakeGenericType replied)
     let readRemote = snd (readerOf (typedefof<Task<_>>.MakeGenericType replied))
     let applyModel = applier modelType
     let applyRemote = applier remoteType
-    let shared = SharedHost.Of app
-    // The remote function of the last client seen: made again only when the shared host was started again.
+    // The remote function of the last client seen: made again only for another client.
     let remote = ref (None: (TinoClient * objnull) option)
     let remoteOf (client: TinoClient) =
         match remote.Value with
@@ -180,15 +227,28 @@ let overTheWireWith (arbitraries: IArbMap) (app: TinoApp) (command: string) (mod
         | _ ->
             match Proxy.functionOf client command remoteType with
             | Ok made ->
-                remote.Value <- Some(client, made)
+                lock remote (fun () -> remote.Value <- Some(client, made))
                 made
-            | Error reason -> invalidArg (nameof model) $"{command}: {reason}"
-    Prop.forAll (argumentsOf arbitraries parameters) (fun arguments ->
-        let locally =
-            try (readModel (applyModel (box model) arguments)).GetAwaiter().GetResult()
-            with error -> Outcomes.Of error
-        let overTheWire =
-            shared.Use(fun host -> (readRemote (applyRemote (remoteOf host.Client) arguments)).GetAwaiter().GetResult())
+            | Error reason -> invalidArg "model" $"{command}: {reason}"
+    Prop.forAll (argumentsOf settings.Arbitraries wire) (fun drawn ->
+        let locally, overTheWire =
+            targets.Run(fun target ->
+                let mutable next = 0
+                let arguments =
+                    [| for p in described ->
+                           if p.Type = typeof<unit> then box ()
+                           elif p.Source = ParameterSource.Wire then
+                               next <- next + 1
+                               drawn[next - 1]
+                           else
+                               null |]
+                let locally =
+                    try
+                        let arguments = Array.map2 (fun (p: CommandParameter) a -> if p.Source = ParameterSource.Wire then a else localValue settings target p) (Array.ofList described) arguments
+                        (readModel (applyModel target.Model arguments)).GetAwaiter().GetResult()
+                    with error -> Outcomes.Of error
+                let overTheWire = (readRemote (applyRemote (remoteOf target.Client) arguments)).GetAwaiter().GetResult()
+                locally, overTheWire)
         let same =
             match locally, overTheWire with
             | Replied expected, Replied actual -> LanguagePrimitives.GenericEqualityER expected actual
@@ -199,16 +259,87 @@ let overTheWireWith (arbitraries: IArbMap) (app: TinoApp) (command: string) (mod
         else
             Prop.label $"{command} over the wire: {overTheWire}; locally: {locally}" false)
 
+/// Whether a model's parameters make each case need a connection of its own: state per connection, or AUTH.
+let private ownConnection (settings: WireSettings) (modelType: Type) =
+    settings.Password.IsSome
+    || fst (Handlers.curried modelType) |> List.exists (fun t -> CommandParameter("", t).Source = ParameterSource.ConnectionState)
+
+let private clientOptions (settings: WireSettings) =
+    match settings.Password with
+    | Some password -> TinoClientOptions(Password = password)
+    | None -> TinoClientOptions.Default
+
+/// <summary>
+/// <c>overTheWire</c> with its <see cref="T:Tino.Testing.WireSettings"/>: arbitraries and a password. A model that takes a
+/// <c>ConnState</c>, or settings with a password, give each case a connection of its own (so the state starts afresh,
+/// as the model's does); the server stays shared.
+/// </summary>
+let overTheWireUsing (settings: WireSettings) (app: TinoApp) (command: string) (model: 'F) : Property =
+    let shared = SharedHost.Of app
+    let fresh = ownConnection settings typeof<'F>
+    let targets =
+        { Run =
+            fun body ->
+                shared.Use(fun host ->
+                    if fresh then
+                        let client = host.ConnectAsync(clientOptions settings).GetAwaiter().GetResult()
+                        try
+                            body { Client = client; App = app; Publisher = host.Server.Publisher; Model = box model }
+                        finally
+                            client.DisposeAsync().AsTask().GetAwaiter().GetResult()
+                    else
+                        body { Client = host.Client; App = app; Publisher = host.Server.Publisher; Model = box model }) }
+    property<'F> settings targets command
+
+/// <summary>
+/// <c>overTheWire</c> with arguments drawn from <c>arbitraries</c> (<c>ArbMap.defaults |> ArbMap.mergeWith&lt;MyArbitraries&gt;</c>).
+/// </summary>
+let overTheWireWith (arbitraries: IArbMap) (app: TinoApp) (command: string) (model: 'F) : Property =
+    overTheWireUsing { WireSettings.Defaults with Arbitraries = arbitraries } app command model
+
 /// <summary>
 /// The property "<c>command</c> of <c>app</c>, called over the wire, answers as <c>model</c> does locally", for
 /// arguments FsCheck draws by the types of <c>model</c>'s curried parameters (one wire argument each; <c>unit</c> is
 /// none). The model returns a value, <c>Task</c>, <c>ValueTask</c> or <c>Async</c> of one, or a <c>Result</c>. Values
 /// are compared with F# structural equality (NaN equals NaN); errors by code: a <c>TinoException</c> or an
 /// <c>Error</c> case locally must meet the same code over the wire, any other exception <c>UNEXPECTED_ERROR</c>.
+/// The model may take the magic parameters a handler takes, filled locally as the server fills them:
+/// <c>ConnState</c> fresh from the app's state factory each case, <c>CancellationToken</c> (none), <c>Publisher</c>
+/// (the test server's), and <c>AuthRequired</c>/<c>Auth</c> (see <see cref="T:Tino.Testing.WireSettings"/>).
 /// </summary>
 /// <remarks>
 /// The server is a <see cref="T:Tino.Hosting.TinoTestHost"/> of <c>app</c>, shared by every case and property of the
 /// same app value, started by the first case and stopped a second after the last. Its client speaks the app's
-/// MessagePack options.
+/// MessagePack options. An app whose handlers keep state of their own (a store they close over) is shared too: for
+/// such an app, use <c>overTheWireFresh</c>.
 /// </remarks>
 let overTheWire (app: TinoApp) (command: string) (model: 'F) : Property = overTheWireWith ArbMap.defaults app command model
+
+/// <summary>
+/// <c>overTheWireFresh</c> with its <see cref="T:Tino.Testing.WireSettings"/>.
+/// </summary>
+let overTheWireFreshUsing (settings: WireSettings) (create: unit -> TinoApp * 'F) (command: string) : Property =
+    let targets =
+        { Run =
+            fun body ->
+                let app, model = create ()
+                let host = TinoTestHost.StartAsync(app, clientOptions settings).GetAwaiter().GetResult()
+                try
+                    body { Client = host.Client; App = app; Publisher = host.Server.Publisher; Model = box model }
+                finally
+                    host.DisposeAsync().AsTask().GetAwaiter().GetResult() }
+    property<'F> settings targets command
+
+/// <summary>
+/// The property of <c>overTheWire</c>, each case on a fresh app and model that <c>create</c> makes together, served
+/// by a server of its own: state that handlers keep (a store the app closes over, the connection's state) starts
+/// afresh each case, and properties running in parallel never share it.
+/// </summary>
+/// <example><code>
+/// let create () =
+///     let stock = ConcurrentDictionary(dict [ "plum", 5 ])
+///     inventoryApp stock, adjustModel (Dictionary(dict [ "plum", 5 ]))
+/// testProperty "adjust" (Testing.overTheWireFresh create "adjust")
+/// </code></example>
+let overTheWireFresh (create: unit -> TinoApp * 'F) (command: string) : Property =
+    overTheWireFreshUsing WireSettings.Defaults create command

@@ -47,6 +47,28 @@ let private shapes =
         command "fail" (fun (code: string) -> raise (TinoException("BAD", code)): unit)
     }
 
+/// A counter per connection, and a store the app closes over: state a property must not share.
+let counter (calls: ConnState<int>) (step: int) =
+    calls.Value <- calls.Value + step
+    calls.Value
+
+let whoami (auth: AuthRequired<string>) (greeting: string) = $"{greeting} {auth.Value}"
+
+/// An app and its model made together, each with a stock of its own: 10 plums, less what was taken.
+let stockPair () =
+    let take (stock: int ref) (count: int) =
+        stock.Value <- stock.Value - abs count
+        stock.Value
+    let served = ref 10
+    tino {
+        auth (fun password -> if password = "secret" then Some "tina" else None)
+        state (fun () -> 0)
+        command "take" (fun (count: int) -> lock served (fun () -> take served count))
+        command "counter" counter
+        command "whoami" whoami
+    },
+    take (ref 10)
+
 /// Runs `property` as Expecto would, throwing when it fails.
 let private check (property: Property) = Check.One(Config.QuickThrowOnFailure.WithMaxTest(50), property)
 
@@ -66,6 +88,25 @@ let models =
         test "a model that errs where the handler answers fails the property" {
             let wrong = Testing.overTheWire shapes "divide" (fun (_: int) (_: int) -> raise (TinoException("NOPE", "no")): int)
             Expect.throws (fun () -> check wrong) "the codes differ"
+        }
+        testProp "a model may take the connection's state: fresh each case, as a new connection's is" (
+            Testing.overTheWire (fst (stockPair ())) "counter" counter)
+        testProp "a model may take AuthRequired: the client authenticates with the settings' password" (
+            Testing.overTheWireUsing { Testing.WireSettings.Defaults with Password = Some "secret" } (fst (stockPair ())) "whoami" whoami)
+        testProp "without a password, AuthRequired is refused over the wire and locally alike" (
+            Testing.overTheWire (fst (stockPair ())) "whoami" whoami)
+        test "properties of a stateful app run in parallel each on fresh apps, and agree" {
+            let property () = Testing.overTheWireFresh stockPair "take"
+            [ for _ in 1 .. 4 -> Task.Run(fun () -> check (property ())) ] |> Array.ofList |> Task.WaitAll
+        }
+        test "the same properties on one shared stateful app disagree: why overTheWireFresh exists" {
+            let app, _ = stockPair ()
+            check (Testing.overTheWire app "take" (snd (stockPair ())))
+            Expect.throws (fun () -> check (Testing.overTheWire app "take" (snd (stockPair ())))) "the first property's plums are gone"
+        }
+        test "a model that takes a CallContext is refused, saying why" {
+            let error = Expect.throwsC (fun () -> Testing.overTheWire app "add" (fun (_: CallContext) (a: int) -> a) |> ignore) id
+            Expect.stringContains error.Message "only a server can make" "the reason"
         }
         test "a model that is not a function is refused" {
             Expect.throwsT<ArgumentException> (fun () -> Testing.overTheWire app "add" 3 |> ignore) "a number"
