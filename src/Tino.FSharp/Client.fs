@@ -1,6 +1,7 @@
 namespace Tino.FSharp
 
 open System
+open System.Collections.Generic
 open System.Threading.Tasks
 open Microsoft.FSharp.Reflection
 open Tino
@@ -69,12 +70,26 @@ module Client =
     let callAsync<'T> (client: TinoClient) (command: string) (arguments: TinoArg list) : Async<'T> =
         async {
             let! token = Async.CancellationToken
-            return! ProxyParts.Await(client.CallAsync<'T>(command, token, ReadOnlySpan(Array.ofList arguments)).AsTask())
+            return! TaskAwait.inAsync(client.CallAsync<'T>(command, token, ReadOnlySpan(Array.ofList arguments)).AsTask())
         }
 
     /// Calls `command` for its effect: the reply's value is not decoded.
     let send (client: TinoClient) (command: string) (arguments: TinoArg list) : Task =
         client.CallAsync(command, ReadOnlySpan(Array.ofList arguments)).AsTask()
+
+    /// <summary>
+    /// The stream command <c>command</c> read item by item (<c>ITER</c> / <c>NEXT</c>); read it with
+    /// <c>for item in Client.stream client "range" [ arg 10 ] do</c> inside <c>task { }</c> or <c>async { }</c>, or
+    /// with <c>Stream.toList</c>. Leaving the loop early sends <c>CLOSE</c>.
+    /// </summary>
+    let stream<'T> (client: TinoClient) (command: string) (arguments: TinoArg list) : IAsyncEnumerable<'T> =
+        client.StreamAsync<'T>(command, ReadOnlySpan(Array.ofList arguments))
+
+    /// <summary>
+    /// The events published on <c>channel</c>, as they come, decoded as <c>'T</c>: read with <c>for</c> inside
+    /// <c>task { }</c> or <c>async { }</c>; leaving the loop unsubscribes.
+    /// </summary>
+    let subscribe<'T> (client: TinoClient) (channel: string) : IAsyncEnumerable<'T> = client.SubscribeAsync<'T>(channel)
 
     /// <summary>
     /// The record of functions <c>'Api</c> whose every field calls the command of its name on <c>client</c> (a client

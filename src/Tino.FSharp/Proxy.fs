@@ -40,22 +40,6 @@ type internal ProxyParts =
                 return! Async.CancellationToken
         }
 
-    /// Awaits `pending` in an `async`, failing with the task's own exception (`Async.AwaitTask` would raise an
-    /// `AggregateException` around it).
-    static member Await<'T>(pending: Task<'T>) : Async<'T> =
-        Async.FromContinuations(fun (succeed, fail, _) ->
-            pending.ContinueWith(
-                (fun (ended: Task<'T>) ->
-                    if ended.IsCompletedSuccessfully then succeed ended.Result
-                    elif ended.IsCanceled then fail (TaskCanceledException ended)
-                    else
-                        match ended.Exception with
-                        | null -> fail (InvalidOperationException "the task failed without an exception")
-                        | error when error.InnerExceptions.Count = 1 -> fail error.InnerExceptions[0]
-                        | error -> fail error),
-                TaskContinuationOptions.ExecuteSynchronously)
-            |> ignore)
-
     static member TaskOf<'T>(client, command) : Collect<Task<'T>> =
         fun arguments token -> ProxyParts.Call<'T>(client, command, arguments, token).AsTask()
 
@@ -66,7 +50,7 @@ type internal ProxyParts =
         fun arguments given ->
             async {
                 let! token = ProxyParts.AsyncToken given
-                return! ProxyParts.Await(ProxyParts.Call<'T>(client, command, arguments, token).AsTask())
+                return! TaskAwait.inAsync(ProxyParts.Call<'T>(client, command, arguments, token).AsTask())
             }
 
     static member TaskOfUnit(client, command) : Collect<Task<unit>> =
@@ -81,7 +65,7 @@ type internal ProxyParts =
         fun arguments given ->
             async {
                 let! token = ProxyParts.AsyncToken given
-                return! ProxyParts.Await(ProxyParts.TaskOfUnit (client, command) arguments token)
+                return! TaskAwait.inAsync(ProxyParts.TaskOfUnit (client, command) arguments token)
             }
 
     static member Task(client, command) : Collect<Task> =
