@@ -1,14 +1,11 @@
 using System.Collections.Concurrent;
-using Tino.Serialization;
 
 namespace Tino.Samples.InteropServer.CSharp;
 
 /// <summary>A note as <c>create_note</c> takes it: <c>{"text": string, "completed": bool}</c>.</summary>
-[WireNaming(WireNaming.SnakeCase)]
 public sealed record NoteInput(string Text, bool Completed);
 
 /// <summary>A stored note: <c>{"id": int, "text": string, "completed": bool}</c>.</summary>
-[WireNaming(WireNaming.SnakeCase)]
 public sealed record Note(int Id, string Text, bool Completed);
 
 /// <summary>The notes commands, mapped with MapService: create_note, read_notes, get_note.</summary>

@@ -1,13 +1,11 @@
 using System.Globalization;
 using MessagePack;
-using Tino.Serialization;
 
 namespace Tino.Samples.InteropServer.CSharp;
 
 /// <summary>A union on the wire as <c>[tag, {fields}]</c>: <c>[0, {"radius": r}]</c> or <c>[1, {"width": w, "height": h}]</c>.</summary>
 [Union(0, typeof(Circle))]
 [Union(1, typeof(Rect))]
-[WireNaming(WireNaming.SnakeCase)]
 public abstract record Shape
 {
     /// <summary><c>circle &lt;radius&gt;</c> or <c>rect &lt;width&gt; &lt;height&gt;</c>, numbers in invariant culture, shortest round-trip form.</summary>

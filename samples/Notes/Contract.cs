@@ -1,13 +1,9 @@
-using Tino.Serialization;
-
 namespace Tino.Samples.Notes;
 
 /// <summary>What a client sends to create or change a note.</summary>
-[WireNaming(WireNaming.SnakeCase)]
 public sealed record NoteInput(string Text, bool Completed);
 
 /// <summary>A stored note, owned by the user who created it.</summary>
-[WireNaming(WireNaming.SnakeCase)]
 public sealed record Note(long Id, string Text, bool Completed);
 
 /// <summary>

@@ -139,7 +139,7 @@ internal sealed class ObjectLayout
     private static string WireName(Type type, MemberInfo member) =>
         member.GetCustomAttribute<DataMemberAttribute>(true)?.Name
         ?? member.GetCustomAttribute<KeyAttribute>(true)?.StringKey
-        ?? WireNamingAttribute.Apply(type, member.Name);
+        ?? WireNamingAttribute.WireNameOf(type, member.Name);
 
     private static ConstructorInfo? ChooseConstructor(Type type, List<MemberInfo> members, out Dictionary<MemberInfo, ParameterInfo> parameters)
     {

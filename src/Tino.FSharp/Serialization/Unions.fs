@@ -52,9 +52,9 @@ type internal UnionCase =
 
 module internal UnionCases =
 
-    let private field (property: Reflection.PropertyInfo) =
+    let private field (unionType: Type) (property: Reflection.PropertyInfo) =
         let fieldType = typedefof<UnionField<_>>.MakeGenericType property.PropertyType
-        nonNull (Activator.CreateInstance(fieldType, property.Name)) :?> UnionField
+        nonNull (Activator.CreateInstance(fieldType, WireNamingAttribute.WireNameOf(unionType, property.Name))) :?> UnionField
 
     /// Every case of `unionType`, in tag order.
     let analyze (unionType: Type) : UnionCase[] =
@@ -63,7 +63,7 @@ module internal UnionCases =
             let read = FSharpValue.PreComputeUnionReader case
             let construct = FSharpValue.PreComputeUnionConstructor case
             { Tag = case.Tag
-              Fields = case.GetFields() |> Array.map field
+              Fields = case.GetFields() |> Array.map (field unionType)
               ReadFields = fun value -> read (Unchecked.nonNull value) |> Array.map box
               Construct = fun values -> construct (unbox<obj[]> (values :> obj)) })
 

@@ -6,6 +6,8 @@ open Expecto
 open MessagePack
 open Tino.Serialization
 open Tino.CSharp.TestKit
+open Tino.Tests.Hosting.TestServer
+open Tino.Tests.Hosting.ServerTests
 
 [<WireNaming(WireNaming.SnakeCase)>]
 type SnakeNote =
@@ -23,6 +25,17 @@ type Base() =
 type Derived() =
     inherit Base()
     member val DerivedValue = 0 with get, set
+
+/// An F# record as a new user writes one, PascalCase and all, with no attribute.
+type StockItem =
+    { Sku: string
+      OnHand: int
+      RestockedAt: System.DateTimeOffset option }
+
+/// An F# union with a named and an unnamed field.
+type Movement =
+    | Received of UnitCount: int
+    | Lost of int
 
 let private json (bytes: byte[]) = MessagePackSerializer.ConvertToJson(bytes)
 
@@ -53,6 +66,29 @@ let tests =
             roundTrip (SnakePerson("Tina")) """{"first_name":"Tina"}"""
             roundTrip (Renamed(1, "x")) """{"n":1,"t":"x"}"""
             roundTrip (Declared("Tina")) """{"FirstName":"Tina"}"""
+        }
+        test "without an attribute, F# records and unions and C# records are snake case on the wire" {
+            Expect.equal (json (encode { Sku = "plum"; OnHand = 3; RestockedAt = None })) """{"sku":"plum","on_hand":3,"restocked_at":null}""" "F# record"
+            let fsharp = Tino.FSharp.Serialization.FSharpMessagePack.options
+            Expect.equal (json (MessagePackSerializer.Serialize(Received 2, fsharp))) """[0,{"unit_count":2}]""" "F# union field"
+            Expect.equal (json (MessagePackSerializer.Serialize(Lost 2, fsharp))) """[1,{"item":2}]""" "F# union's unnamed field"
+            let note = Tino.Samples.InteropServer.CSharp.Note(1, "buy milk", false)
+            Expect.equal (json (encode note)) """{"id":1,"text":"buy milk","completed":false}""" "C# record"
+        }
+        test "both fronts serve the same record from the same snake-case JSON" {
+            let echo (item: StockItem) = item
+            let fsharpApp = Tino.FSharp.TinoBuilderInstance.tino { command "echo_item" echo }
+            let csharpApp = Tino.TinoAppBuilder().Command("echo_note", System.Func<Tino.Samples.InteropServer.CSharp.Note, _>(id)).Build()
+            let jsonCall (app: Tino.TinoApp) (command: string) (argument: string) =
+                let reply = ref ""
+                withApp app (fun server ->
+                    use connection = new RespConnection(portOf server)
+                    reply.Value <- text (connection.Call("TINO.JSON", ascii command, ascii argument)))
+                reply.Value
+            let item = """{"sku":"plum","on_hand":3,"restocked_at":null}"""
+            Expect.equal (jsonCall fsharpApp "echo_item" item) item "the F# front reads and writes snake case"
+            let note = """{"id":1,"text":"buy milk","completed":false}"""
+            Expect.equal (jsonCall csharpApp "echo_note" note) note "the C# front too"
         }
         test "a missing renamed field is located by its wire name" {
             let bytes = MessagePackSerializer.Serialize(dict [ "id", 1 ])

@@ -98,7 +98,7 @@ let wireForms =
             Expect.equal (encode ()) (bytes [ 0xc0 ]) "unit"
         }
         test "Result is a union like any other" {
-            Expect.equal (encode (Ok 1: Result<int, string>)) (Array.concat [ bytes [ 0x92; 0; 0x81 ]; str "ResultValue"; bytes [ 1 ] ]) "Ok"
+            Expect.equal (encode (Ok 1: Result<int, string>)) (Array.concat [ bytes [ 0x92; 0; 0x81 ]; str "result_value"; bytes [ 1 ] ]) "Ok"
         }
     ]
 
