@@ -2,20 +2,24 @@ open System.Threading.Tasks
 open Tino
 open Tino.FSharp
 
-/// The contract: a record of functions. The server implements it; the client gets it back as a proxy.
+type MathError = | DivideByZero
+
+/// The contract: a record of functions holding only what travels on the wire. The server implements it; the client
+/// gets it back as a proxy. An operation that can fail says so with `Result`.
 type MathApi =
     { add: int -> int -> Task<int64>
-      half: float -> Async<float>
-      whoami: AuthRequired<string> -> Task<string> }
+      divide: float -> float -> Async<Result<float, MathError>>
+      whoami: unit -> Task<string> }
 
-let mathApi =
+/// The implementation, made for each call from its context: auth, connection state, cancellation, the publisher.
+let mathApi (call: CallContext) =
     { add = fun a b -> Task.FromResult(int64 a + int64 b)
-      half = fun x -> async { return x / 2.0 }
-      whoami = fun auth -> Task.FromResult auth.Value }
+      divide = fun a b -> async { return if b = 0.0 then Error DivideByZero else Ok(a / b) }
+      whoami = fun () -> Task.FromResult(call.RequireAuth<string>()) }
 
 let app = tino {
     auth (fun password -> if password = "secret" then Some "tina" else None)
-    implement mathApi
+    implement_with mathApi
 }
 
 task {
@@ -28,9 +32,10 @@ task {
     // Typed: the same record, whose functions call the server.
     let math = Client.proxy<MathApi> client
     let! seven = math.add 3 4
-    let! half = math.half 1.0
-    let! user = math.whoami (AuthRequired "")    // filled by the server: not sent
-    printfn "%d %d %g %s" three seven half user    // 3 7 0.5 tina
+    let! half = math.divide 1.0 2.0                 // Ok 0.5
+    let! byZero = math.divide 1.0 0.0               // Error DivideByZero: the server's Error, typed
+    let! user = math.whoami ()
+    printfn "%d %d %A %A %s" three seven half byZero user    // 3 7 Ok 0.5 Error DivideByZero tina
 
     try
         let! _ = Client.call<int64> client "add" [ arg "one"; arg 2 ]

@@ -4,6 +4,7 @@ module Tino.Tests.Testing.OverTheWireTests
 
 // README example: begin
 open System
+open System.Collections.Concurrent
 open Expecto
 open Tino
 open Tino.FSharp
@@ -17,16 +18,30 @@ let area (shape: Shape) =
     | Circle radius -> Math.PI * radius * radius
     | Rect(width, height) -> width * height
 
+let count (calls: ConnState<int>) =
+    calls.Value <- calls.Value + 1
+    calls.Value
+
 let app = tino {
+    state (fun () -> 0)
     command "add" (fun (a: int) (b: int) -> int64 a + int64 b)
     command "area" area
+    command "count" count
 }
+
+/// A store of 10 of everything, less what was taken: state a handler keeps.
+let stock () =
+    let levels = ConcurrentDictionary<string, int>()
+    fun (sku: string) (taken: int) -> levels.AddOrUpdate(sku, 10 - abs taken, fun _ left -> left - abs taken)
 
 [<Tests>]
 let overTheWire =
     testList "over the wire" [
         testProperty "add is addition" (Testing.overTheWire app "add" (fun (a: int) (b: int) -> int64 a + int64 b))
         testProperty "area is area, F# unions and all" (Testing.overTheWire app "area" area)
+        testProperty "count counts per connection: a model takes magic parameters" (Testing.overTheWire app "count" count)
+        testProperty "take takes from the stock: each case a fresh app and model" (
+            Testing.overTheWireFresh (fun () -> tino { command "take" (stock ()) }, stock ()) "take")
     ]
 // README example: end
 
