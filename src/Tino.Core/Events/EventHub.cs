@@ -1,3 +1,6 @@
+using System.Buffers;
+using MessagePack;
+using Tino.Serialization;
 using System.Collections.Concurrent;
 using System.Text;
 
@@ -64,18 +67,26 @@ internal sealed class EventHub
     /// <summary>Whether publishing to <paramref name="channel"/> could reach anyone (so a payload is worth encoding).</summary>
     public bool HasSubscribers(string channel) => Volatile.Read(ref _patterns).Length > 0 || _channels.ContainsKey(channel);
 
-    /// <summary>Queues <paramref name="payload"/> to every subscriber of the channel and of a matching pattern; returns how many took it.</summary>
+    /// <summary>
+    /// Queues <paramref name="payload"/> to every subscriber of the channel and of a matching pattern; returns how many took
+    /// it. Each frame is built once per publish and shared; subscribers under <c>TINO.CODEC json</c> share one whose
+    /// payload is the JSON text of the MessagePack.
+    /// </summary>
     public int Publish(string channel, ReadOnlySpan<byte> payload)
     {
         var delivered = 0;
         byte[]? channelBytes = null;
+        byte[]? json = null;
         if (_channels.TryGetValue(channel, out var subscribers))
         {
             channelBytes = Encoding.UTF8.GetBytes(channel);
-            var frame = EventFrames.Message(channelBytes, payload);
+            byte[]? frame = null, jsonFrame = null;
             foreach (var subscriber in subscribers)
             {
-                delivered += subscriber.Sink.TryDeliver(subscriber, frame) ? 1 : 0;
+                var built = subscriber.AsJson
+                    ? jsonFrame ??= EventFrames.Message(channelBytes, json ??= JsonOf(payload))
+                    : frame ??= EventFrames.Message(channelBytes, payload);
+                delivered += subscriber.Sink.TryDeliver(subscriber, built) ? 1 : 0;
             }
         }
         var patterns = Volatile.Read(ref _patterns);
@@ -84,20 +95,37 @@ internal sealed class EventHub
             return delivered;
         }
         bool? requiresAuth = null;
-        (string Pattern, byte[] Frame)? shared = null;
+        (string Pattern, bool AsJson, byte[] Frame)? shared = null;
         foreach (var subscriber in patterns)
         {
             if (!subscriber.Glob!.IsMatch(channel) || (!subscriber.Authenticated && (requiresAuth ??= RequiresAuth(channel))))
             {
                 continue;
             }
-            if (shared?.Pattern != subscriber.Name)
+            if (shared?.Pattern != subscriber.Name || shared?.AsJson != subscriber.AsJson)
             {
                 channelBytes ??= Encoding.UTF8.GetBytes(channel);
-                shared = (subscriber.Name, EventFrames.PatternMessage(subscriber.NameBytes, channelBytes, payload));
+                var carried = subscriber.AsJson ? json ??= JsonOf(payload) : payload;
+                shared = (subscriber.Name, subscriber.AsJson, EventFrames.PatternMessage(subscriber.NameBytes, channelBytes, carried));
             }
             delivered += subscriber.Sink.TryDeliver(subscriber, shared.Value.Frame) ? 1 : 0;
         }
         return delivered;
+    }
+
+    /// <summary>The JSON text of an event's MessagePack, or the MessagePack itself when it does not convert (a raw publish).</summary>
+    private static byte[] JsonOf(ReadOnlySpan<byte> payload)
+    {
+        var messagePack = payload.ToArray();
+        var json = new ArrayBufferWriter<byte>(messagePack.Length * 2 + 16);
+        try
+        {
+            MessagePackToJson.Convert(new ReadOnlySequence<byte>(messagePack), json);
+            return json.WrittenSpan.ToArray();
+        }
+        catch (Exception error) when (error is MessagePackSerializationException or InvalidDataException or FormatException or EndOfStreamException)
+        {
+            return messagePack;
+        }
     }
 }

@@ -5,8 +5,9 @@ internal sealed class EventSubscription
 {
     private volatile bool _active = true;
 
-    public EventSubscription(IEventSink sink, string name, byte[] nameBytes, bool isPattern, bool authenticated)
+    public EventSubscription(IEventSink sink, string name, byte[] nameBytes, bool isPattern, bool authenticated, bool asJson = false)
     {
+        AsJson = asJson;
         Sink = sink;
         Name = name;
         NameBytes = nameBytes;
@@ -29,6 +30,9 @@ internal sealed class EventSubscription
     public bool Authenticated { get; }
 
     public GlobPattern? Glob { get; }
+
+    /// <summary>Whether the connection subscribed under <c>TINO.CODEC json</c>: its events carry JSON text, not MessagePack.</summary>
+    public bool AsJson { get; }
 
     /// <summary>False once unsubscribed: frames already queued for it are dropped rather than written.</summary>
     public bool Active

@@ -50,7 +50,7 @@ internal sealed partial class Connection
             var name = Encoding.UTF8.GetString(nameBytes);
             if (!table.ContainsKey(name))
             {
-                var subscription = new EventSubscription(_events, name, nameBytes, patterns, Context.IsAuthenticated);
+                var subscription = new EventSubscription(_events, name, nameBytes, patterns, Context.IsAuthenticated, _jsonCodec);
                 table[name] = subscription;
                 hub.Add(subscription);
             }

@@ -46,6 +46,21 @@ let subscribedState =
                 Expect.equal (server.Publisher.Publish("weather", "rain")) 1 "the server's publisher"
                 Expect.equal (frame (subscriber.ReadReply())) [ "message"; "weather"; msgpackText "rain" ] "app code publishes too")
         }
+        test "a subscriber under TINO.CODEC json receives JSON text; a MessagePack subscriber, MessagePack, from the same publish" {
+            withStreams None (fun _ server ->
+                use jsonSubscriber = connect server
+                use subscriber = connect server
+                Expect.equal (text (jsonSubscriber.Call("TINO.CODEC", ascii "json"))) "OK" "codec"
+                Expect.equal (frame (jsonSubscriber.Call("SUBSCRIBE", ascii "orders"))) [ "subscribe"; "orders"; ":1" ] "subscribed"
+                Expect.equal (frame (jsonSubscriber.Call("PSUBSCRIBE", ascii "ord*"))) [ "psubscribe"; "ord*"; ":2" ] "pattern"
+                subscriber.Call("SUBSCRIBE", ascii "orders") |> ignore
+                let order = dict [ "sku", box "plum"; "count", box 3 ]
+                Expect.equal (server.Publisher.Publish("orders", order)) 3 "three deliveries"
+                Expect.equal (frame (jsonSubscriber.ReadReply())) [ "message"; "orders"; """{"sku":"plum","count":3}""" ] "JSON text"
+                Expect.equal (frame (jsonSubscriber.ReadReply())) [ "pmessage"; "ord*"; "orders"; """{"sku":"plum","count":3}""" ] "JSON text by pattern"
+                let messagePack = MessagePack.MessagePackSerializer.Serialize(order, Serialization.TinoMessagePack.DefaultOptions)
+                Expect.equal (frame (subscriber.ReadReply())) [ "message"; "orders"; Text.Encoding.UTF8.GetString messagePack ] "MessagePack as before")
+        }
         test "the exact bytes of a message frame" {
             withStreams None (fun _ server ->
                 use subscriber = connect server
