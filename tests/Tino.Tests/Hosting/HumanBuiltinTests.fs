@@ -146,7 +146,7 @@ let tests =
             }
             test "a call that needs auth is refused before its JSON is read, and works after AUTH" {
                 withServer (fun server ->
-                    Expect.equal (reply server "TINO.JSON whoami") "-PERMISSION_DENIED\r\n" "denied"
+                    Expect.equal (reply server "TINO.JSON whoami") $"-{notAuthenticated}\r\n" "denied"
                     let replies = rawReplies server [ request "AUTH" [ ascii "tinaspassword" ]; typed "TINO.JSON whoami" ] 2
                     Expect.equal replies [ "+OK\r\n"; bulk "\"tina\"" ] "tina")
             }
