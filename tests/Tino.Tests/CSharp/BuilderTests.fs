@@ -158,6 +158,17 @@ let errors =
     ]
 
 [<Tests>]
+let hooks =
+    testSequenced <| testList "C# builder hooks" [
+        test "OnStartup and OnShutdown take a Func<CancellationToken, Task>, a Func<Task> or an Action, run in order" {
+            let ran = Hooks.RunEveryShapeAsync().GetAwaiter().GetResult()
+            Expect.equal (List.ofSeq ran) [
+                "start with a token"; "start as a task"; "start as an action"
+                "stop with a token"; "stop as a task"; "stop as an action" ] "every hook, in order"
+        }
+    ]
+
+[<Tests>]
 let parameterMistakes =
     testList "C# builder parameters no caller can send" [
         for mistake, command, parameter, advice, service, build in ParameterMistakes.All do
