@@ -115,19 +115,46 @@ public sealed class TinoAppBuilder
         return Use(next => context => middleware(context, next));
     }
 
-    /// <summary>Runs <paramref name="hook"/> before the server accepts its first connection.</summary>
+    /// <summary>
+    /// Runs <paramref name="hook"/> when the server starts: once it listens, before it accepts its first connection
+    /// (clients that connect meanwhile wait). Hooks run in the order added; one that throws fails the start. The hook is
+    /// a <c>Func&lt;CancellationToken, Task&gt;</c>, given the token passed to the server's start (the host's start-up
+    /// token); the overloads take a <c>Func&lt;Task&gt;</c> or an <c>Action</c>.
+    /// </summary>
+    /// <example><code>
+    /// .OnStartup(async cancellation =&gt; await database.OpenAsync(cancellation))
+    /// .OnStartup(() =&gt; database.MigrateAsync())
+    /// .OnStartup(() =&gt; Console.WriteLine("starting"))
+    /// </code></example>
     public TinoAppBuilder OnStartup(Func<CancellationToken, Task> hook)
     {
         ArgumentNullException.ThrowIfNull(hook);
         return Add(_onStartup, hook);
     }
 
-    /// <summary>Runs <paramref name="hook"/> after the server has drained its connections.</summary>
+    /// <summary>Runs <paramref name="hook"/> when the server starts (see <see cref="OnStartup(Func{CancellationToken, Task})"/>): <c>.OnStartup(() =&gt; database.OpenAsync())</c>.</summary>
+    public TinoAppBuilder OnStartup(Func<Task> hook) => OnStartup(Hook(hook));
+
+    /// <summary>Runs <paramref name="hook"/> when the server starts (see <see cref="OnStartup(Func{CancellationToken, Task})"/>): <c>.OnStartup(() =&gt; Console.WriteLine("starting"))</c>.</summary>
+    public TinoAppBuilder OnStartup(Action hook) => OnStartup(Hook(hook));
+
+    /// <summary>
+    /// Runs <paramref name="hook"/> when the server stops, after it has drained its connections; hooks run in the order
+    /// added, given <see cref="CancellationToken.None"/>. Like <see cref="OnStartup(Func{CancellationToken, Task})"/>, it
+    /// takes a <c>Func&lt;CancellationToken, Task&gt;</c>, a <c>Func&lt;Task&gt;</c> or an <c>Action</c>.
+    /// </summary>
+    /// <example><code>.OnShutdown(() =&gt; database.CloseAsync())</code></example>
     public TinoAppBuilder OnShutdown(Func<CancellationToken, Task> hook)
     {
         ArgumentNullException.ThrowIfNull(hook);
         return Add(_onShutdown, hook);
     }
+
+    /// <summary>Runs <paramref name="hook"/> when the server stops (see <see cref="OnShutdown(Func{CancellationToken, Task})"/>).</summary>
+    public TinoAppBuilder OnShutdown(Func<Task> hook) => OnShutdown(Hook(hook));
+
+    /// <summary>Runs <paramref name="hook"/> when the server stops (see <see cref="OnShutdown(Func{CancellationToken, Task})"/>).</summary>
+    public TinoAppBuilder OnShutdown(Action hook) => OnShutdown(Hook(hook));
 
     /// <summary>Changes the app's options and limits.</summary>
     /// <example><code>.ConfigureOptions(options =&gt; options with { MaxConcurrentCallsPerConnection = 8 })</code></example>
@@ -169,6 +196,24 @@ public sealed class TinoAppBuilder
         app.Validate();
         _built = app;
         return app;
+    }
+
+    /// <summary>A hook that takes no token, in the shape the app keeps.</summary>
+    private static Func<CancellationToken, Task> Hook(Func<Task> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        return _ => hook();
+    }
+
+    /// <summary>A synchronous hook, in the shape the app keeps.</summary>
+    private static Func<CancellationToken, Task> Hook(Action hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        return _ =>
+        {
+            hook();
+            return Task.CompletedTask;
+        };
     }
 
     private TinoAppBuilder Add<T>(List<T> list, T item)

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Tino.Hosting;
 
@@ -16,9 +17,21 @@ public static class TinoAppExtensions
     {
         /// <summary>
         /// Serves the app on <paramref name="host"/>:<paramref name="port"/> until <paramref name="cancellationToken"/>
-        /// fires, then stops gracefully (see <see cref="TinoServer.StopAsync"/>).
+        /// fires, then stops gracefully (see <see cref="TinoServer.StopAsync"/>). When it cannot listen (the port is in
+        /// use, say) it writes why to stderr and exits the process with code 1, before any start-up hook has run;
+        /// <see cref="TinoServer.StartAsync"/> throws instead, for programs that handle it themselves.
         /// </summary>
-        public Task RunAsync(string host = "127.0.0.1", int port = 7534, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
-            TinoServer.RunAsync(app, host, port, loggerFactory, cancellationToken);
+        public async Task RunAsync(string host = "127.0.0.1", int port = 7534, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await TinoServer.RunAsync(app, host, port, loggerFactory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException error) when (error.InnerException is SocketException)
+            {
+                await Console.Error.WriteLineAsync($"Tino cannot start: {error.Message}").ConfigureAwait(false);
+                Environment.Exit(1);
+            }
+        }
     }
 }

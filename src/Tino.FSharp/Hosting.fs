@@ -1,6 +1,8 @@
 namespace Tino.FSharp
 
+open System.IO
 open System.Net
+open System.Net.Sockets
 open System.Runtime.InteropServices
 open System.Threading
 open System.Threading.Tasks
@@ -28,7 +30,8 @@ module Tino =
 
     /// Serves `app` on `host`:`port` (0 picks a free port), logging through `loggerFactory`. Once it accepts
     /// connections it prints `Tino listening on redis://<host>:<port>` (the real port) and flushes; on SIGINT
-    /// (Ctrl+C) or SIGTERM it drains the connections, stops and returns.
+    /// (Ctrl+C) or SIGTERM it drains the connections, stops and returns. When it cannot listen (the port is in use,
+    /// say) it prints why on stderr and exits the process with code 1, before any start-up hook has run.
     let runWith (loggerFactory: ILoggerFactory | null) (host: string) (port: int) (app: TinoApp) : unit =
         use stop = new CancellationTokenSource()
         let onSignal (context: PosixSignalContext) =
@@ -38,7 +41,11 @@ module Tino =
         use sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, onSignal)
         let server = new TinoServer(app, loggerFactory)
         try
-            server.StartAsync(IPEndPoint(IPAddress.Parse host, port)).GetAwaiter().GetResult()
+            try
+                server.StartAsync(IPEndPoint(IPAddress.Parse host, port)).GetAwaiter().GetResult()
+            with :? IOException as error when (error.InnerException :? SocketException) ->
+                eprintfn "Tino cannot start: %s" error.Message
+                exit 1
             stdout.WriteLine $"Tino listening on redis://{host}:{(nonNull server.LocalEndPoint).Port}"
             stdout.Flush()
             stop.Token.WaitHandle.WaitOne() |> ignore

@@ -58,6 +58,29 @@ public static class HostedApps
         return host;
     }
 
+    /// <summary>
+    /// Starts, then stops, a host serving an app on <paramref name="port"/> whose start-up hook notes "start" in
+    /// <paramref name="ran"/>; returns the exception the start failed with, or null.
+    /// </summary>
+    public static async Task<Exception?> TryStartOnAsync(int port, ConcurrentQueue<string> ran, CapturingLoggerProvider logs)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Tino:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddTino(tino => tino.OnStartup(() => ran.Enqueue("start")).Command("one", () => 1));
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (IOException error)
+        {
+            return error;
+        }
+        await host.StopAsync();
+        return null;
+    }
+
     /// <summary>The port the hosted server listens on.</summary>
     public static int PortOf(IHost host) => host.Services.GetRequiredService<TinoHostedService>().LocalEndPoint?.Port ?? throw new InvalidOperationException("not started");
 

@@ -72,6 +72,9 @@ internal sealed partial class Connection
     {
         var auth = _app.App.Auth;
         object? value = null;
+        var refusal = auth is null ? CommandError.NoAuthFunctionDetail
+            : userIndex < 0 ? CommandError.InvalidPasswordDetail
+            : CommandError.InvalidUserPasswordDetail;
         if (auth is not null)
         {
             // Copied: the function may await, and the slices die with this read.
@@ -85,11 +88,12 @@ internal sealed partial class Connection
             catch (Exception error)
             {
                 PipelineLog.UnexpectedError(_logger, "AUTH", "auth", error);
+                refusal = CommandError.AuthFunctionFailedDetail;
             }
         }
         if (value is null)
         {
-            RespWriter.WriteError(_output, "PERMISSION_DENIED"u8, default);
+            RespWriter.WriteError(_output, "PERMISSION_DENIED"u8, refusal);
             ServerLog.AuthFailed(_logger, Id);
             _closeAfterReplies = true;
             return;

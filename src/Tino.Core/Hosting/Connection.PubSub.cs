@@ -37,7 +37,7 @@ internal sealed partial class Connection
             {
                 if (hub.RequiresAuth(Encoding.UTF8.GetString(args[i])))
                 {
-                    RespWriter.WriteError(_output, "PERMISSION_DENIED"u8, default);
+                    RespWriter.WriteError(_output, "PERMISSION_DENIED"u8, CommandError.NotAuthenticatedDetail);
                     return;
                 }
             }

@@ -237,7 +237,7 @@ internal sealed partial class Connection
             }
             if (refused)
             {
-                RespWriter.WriteError(_output, _refusing ? "SHUTTING_DOWN"u8 : "PERMISSION_DENIED"u8, default);
+                RespWriter.WriteError(_output, _refusing ? "SHUTTING_DOWN"u8 : "PERMISSION_DENIED"u8, _refusing ? default : CommandError.NotAuthenticatedDetail);
                 if (command is not null)
                 {
                     TinoTelemetry.CallRefused(command.Handler.Name, _refusing ? ErrorCodes.ShuttingDown : ErrorCodes.PermissionDenied);

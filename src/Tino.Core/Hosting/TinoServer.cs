@@ -61,7 +61,11 @@ public sealed class TinoServer : IAsyncDisposable
 
     internal static byte[] VersionBytes { get; } = Encoding.ASCII.GetBytes(Version);
 
-    /// <summary>Runs the app's start-up hooks, then listens on <paramref name="endPoint"/> and accepts connections.</summary>
+    /// <summary>
+    /// Listens on <paramref name="endPoint"/>, runs the app's start-up hooks, then accepts connections (clients that
+    /// connect while the hooks run wait in the listen queue). The hooks do not run when the server cannot listen.
+    /// </summary>
+    /// <exception cref="IOException">The address is in use, not this machine's, or not allowed; the message names it and says what to do. The <see cref="SocketException"/> is the inner exception.</exception>
     public async Task StartAsync(IPEndPoint endPoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
@@ -69,25 +73,61 @@ public sealed class TinoServer : IAsyncDisposable
         {
             throw new InvalidOperationException("A TinoServer starts once.");
         }
-        foreach (var hook in _app.App.OnStartup)
+        Socket listener;
+        try
         {
-            await hook(cancellationToken).ConfigureAwait(false);
+            listener = Listen(endPoint);
         }
+        catch
+        {
+            Volatile.Write(ref _state, 0); // Nothing started: another address may be tried, and stopping has nothing to undo.
+            throw;
+        }
+        _listener = listener;
+        try
+        {
+            foreach (var hook in _app.App.OnStartup)
+            {
+                await hook(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            listener.Dispose(); // Clients waiting in the listen queue are refused rather than left hanging.
+            throw;
+        }
+        _uptime.Start();
+        ServerLog.Listening(_logger, listener.LocalEndPoint!);
+        _acceptLoop = AcceptLoopAsync(listener);
+    }
+
+    /// <summary>A socket bound and listening on <paramref name="endPoint"/>, or an <see cref="IOException"/> that says why not.</summary>
+    private static Socket Listen(IPEndPoint endPoint)
+    {
         var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             listener.Bind(endPoint);
             listener.Listen(512);
+            return listener;
+        }
+        catch (SocketException error)
+        {
+            listener.Dispose();
+            var why = error.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => "is already in use (another process listens on it); pick another port or stop that process",
+                SocketError.AddressNotAvailable => "is not an address of this machine; listen on one of its addresses, 127.0.0.1 or 0.0.0.0",
+                SocketError.AccessDenied => "is not allowed to this process (ports below 1024 need privileges); pick a port above 1024",
+                _ => $"cannot be listened on: {error.Message}",
+            };
+            throw new IOException($"{endPoint} {why}.", error);
         }
         catch
         {
             listener.Dispose();
             throw;
         }
-        _listener = listener;
-        _uptime.Start();
-        ServerLog.Listening(_logger, listener.LocalEndPoint!);
-        _acceptLoop = AcceptLoopAsync(listener);
     }
 
     /// <summary>

@@ -127,6 +127,10 @@ internal sealed class AppPipeline
 
     private static ArgumentBinder BindArgument(CommandHandler handler, CommandParameter parameter, MessagePackSerializerOptions serializer, int maxDepth)
     {
+        if (WireParameterCheck.Refusal(parameter.Type, serializer) is { } refusal)
+        {
+            throw new TinoBuildException(handler.Name, $"parameter '{parameter.Name}' of type {WireParameterCheck.Display(parameter.Type)} {refusal}");
+        }
         RequireFormatter(handler, parameter.Type, serializer, $"parameter '{parameter.Name}'");
         return ArgumentBinder.Create(parameter, serializer, maxDepth);
     }

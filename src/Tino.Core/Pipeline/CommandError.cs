@@ -23,7 +23,24 @@ internal sealed class CommandError : TinoException
     public static CommandError ArgumentCount(int expected, int got) =>
         new(ErrorCodes.NumArgMismatch, $"expected {expected} got {got}", $"expected {expected} arguments, got {got}");
 
-    public static CommandError PermissionDenied() => new(ErrorCodes.PermissionDenied, "", "permission denied");
+    /// <summary>PERMISSION_DENIED's detail for an auth-only command (or channel) on a connection that has not authenticated.</summary>
+    public static string NotAuthenticatedDetail { get; } = JsonQuote(NotAuthenticatedMessage);
+
+    /// <summary>PERMISSION_DENIED's detail for AUTH &lt;password&gt; that the auth function refused.</summary>
+    public static string InvalidPasswordDetail { get; } = JsonQuote("invalid password");
+
+    /// <summary>PERMISSION_DENIED's detail for AUTH &lt;username&gt; &lt;password&gt; that the auth function refused (Redis's words).</summary>
+    public static string InvalidUserPasswordDetail { get; } = JsonQuote("invalid username-password pair");
+
+    /// <summary>PERMISSION_DENIED's detail for AUTH when the app has no auth function.</summary>
+    public static string NoAuthFunctionDetail { get; } = JsonQuote("this server takes no AUTH (it has no auth function)");
+
+    /// <summary>PERMISSION_DENIED's detail for AUTH when the auth function threw (logged by the server).</summary>
+    public static string AuthFunctionFailedDetail { get; } = JsonQuote("AUTH failed: the server's auth function threw (see the server's log)");
+
+    private const string NotAuthenticatedMessage = "authentication required: send AUTH <password> first";
+
+    public static CommandError PermissionDenied() => new(ErrorCodes.PermissionDenied, NotAuthenticatedDetail, NotAuthenticatedMessage);
 
     public static CommandError InvalidMsgPack(string parameter, string message) =>
         new(ErrorCodes.InvalidMsgPack, $"{Location(parameter, [])} {JsonQuote(message)}", message);

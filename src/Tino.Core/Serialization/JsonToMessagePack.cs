@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
 using MessagePack;
 
@@ -35,7 +36,7 @@ internal static class JsonToMessagePack
         }
         catch (JsonException e)
         {
-            error = Describe(e);
+            error = TakesText(shape) && !OpensJsonValue(json) ? DescribeUnquoted(json, e) : Describe(e);
             return false;
         }
         using (document)
@@ -48,13 +49,50 @@ internal static class JsonToMessagePack
         return true;
     }
 
-    /// <summary>The parser's message without its line and position suffix, and the byte offset instead.</summary>
-    private static string Describe(JsonException error)
+    /// <summary>The parser's message, and the line and byte where it stopped.</summary>
+    private static string Describe(JsonException error) =>
+        error.BytePositionInLine is { } position ? $"{ParserWords(error)} (line {error.LineNumber + 1}, byte {position + 1})" : ParserWords(error);
+
+    /// <summary>The parser's message without its line and position suffix.</summary>
+    private static string ParserWords(JsonException error)
     {
         var message = error.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        message = (cut < 0 ? message : message[..cut]).TrimEnd('.', ' ');
-        return error.BytePositionInLine is { } position ? $"{message} (line {error.LineNumber + 1}, byte {position + 1})" : message;
+        return (cut < 0 ? message : message[..cut]).TrimEnd('.', ' ');
+    }
+
+    /// <summary>
+    /// The message for a bare word given to a parameter that takes a string (<c>redis-cli TINO.JSON get_item apple</c>):
+    /// the word as it must be typed, in JSON quotes inside the single quotes that keep them from redis-cli and shells
+    /// (which would strip plain double quotes), before the parser's words, so that it survives the cut of an error
+    /// detail to 128 bytes. A long word, or one that needs escaping, is shown as <c>'"..."'</c>.
+    /// </summary>
+    private static string DescribeUnquoted(in ReadOnlySequence<byte> json, JsonException error)
+    {
+        var text = Encoding.UTF8.GetString(json);
+        var example = Encoding.UTF8.GetByteCount(text) <= MaxExampleBytes && !text.Any(c => c is '\'' or '"' or '\\' || char.IsControl(c)) ? text : "...";
+        return $"not JSON; quote a string: '\"{example}\"' in redis-cli or a shell ({ParserWords(error)})";
+    }
+
+    /// <summary>
+    /// Whether a bare word could only have been meant as this parameter's value in quotes: a string, or a name standing
+    /// for a value. Not for <c>object</c>, where <c>tru</c> is as likely a mistyped literal.
+    /// </summary>
+    private static bool TakesText(WireShape shape)
+    {
+        while (shape.Kind == WireKind.Nullable)
+        {
+            shape = shape.Element!;
+        }
+        return shape.Kind is WireKind.String or WireKind.Timestamp or WireKind.Enum or WireKind.Union or WireKind.Bin;
+    }
+
+    /// <summary>Whether the text starts as a JSON string, array or object would, so that its error lies further in.</summary>
+    private static bool OpensJsonValue(in ReadOnlySequence<byte> json)
+    {
+        var reader = new SequenceReader<byte>(json);
+        reader.AdvancePastAny((byte)' ', (byte)'\t', (byte)'\r', (byte)'\n');
+        return reader.TryPeek(out var first) && first is (byte)'"' or (byte)'[' or (byte)'{';
     }
 
     private static void Write(ref MessagePackWriter writer, JsonElement element, WireShape shape)
@@ -227,4 +265,8 @@ internal static class JsonToMessagePack
     }
 
     private static WireShape Any { get; } = WireShape.Of(typeof(object));
+
+    // The longest word shown back in the hint: the hint, the location and a parameter name of 30-odd characters then
+    // fit in the 128 bytes of an error detail (the parser's words after them may be cut).
+    private const int MaxExampleBytes = 16;
 }

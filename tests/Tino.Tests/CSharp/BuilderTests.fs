@@ -156,3 +156,35 @@ let errors =
             }
         test "building twice returns the same app" { Expect.isTrue (BuildErrors.BuildTwiceIsSame()) "same app" }
     ]
+
+[<Tests>]
+let hooks =
+    testSequenced <| testList "C# builder hooks" [
+        test "OnStartup and OnShutdown take a Func<CancellationToken, Task>, a Func<Task> or an Action, run in order" {
+            let ran = Hooks.RunEveryShapeAsync().GetAwaiter().GetResult()
+            Expect.equal (List.ofSeq ran) [
+                "start with a token"; "start as a task"; "start as an action"
+                "stop with a token"; "stop as a task"; "stop as an action" ] "every hook, in order"
+        }
+    ]
+
+[<Tests>]
+let parameterMistakes =
+    testList "C# builder parameters no caller can send" [
+        for mistake, command, parameter, advice, service, build in ParameterMistakes.All do
+            test $"refuses {mistake}, naming the command and parameter and saying what to do" {
+                let error = Expect.throwsC (fun () -> build.Invoke() |> ignore) id
+                Expect.isTrue (error :? TinoBuildException) $"a TinoBuildException, got {error}"
+                Expect.stringStarts error.Message $"Command '{command}': parameter '{parameter}' of type " "names the command and parameter"
+                Expect.stringContains error.Message advice "says what to do instead"
+                if service then
+                    Expect.stringContains error.Message "It looks like a service, and it is not registered as one" "says what it is"
+                    for registration in [ "builder.Services.AddSingleton<"; "[FromServices]"; "UseServices(provider)" ] do
+                        Expect.stringContains error.Message registration "shows how to register a service"
+            }
+        test "records, data classes, collection interfaces and registered services still build" {
+            let app = ParameterMistakes.DataParameters()
+            let wire = [ for c in app.Commands -> c.Name, c.WireArity ] |> Map.ofList
+            Expect.equal wire (Map [ "find", 1; "first", 1; "total", 2; "any", 2; "greet", 1 ]) "every data parameter on the wire, the service not"
+        }
+    ]

@@ -64,6 +64,23 @@ let hosting =
             stopping.GetAwaiter().GetResult()
             host.Dispose()
         }
+        test "a port in use fails the host's start, naming the address, before the start-up hook runs" {
+            let busy = new Net.Sockets.TcpListener(Net.IPAddress.Loopback, 0)
+            busy.Start()
+            try
+                let port = (busy.LocalEndpoint :?> Net.IPEndPoint).Port
+                let ran = Collections.Concurrent.ConcurrentQueue<string>()
+                use logs = new CapturingLoggerProvider()
+                let error = HostedApps.TryStartOnAsync(port, ran, logs).GetAwaiter().GetResult()
+                Expect.isNotNull error "the host did not start"
+                Expect.stringStarts (nonNull error).Message $"127.0.0.1:{port} is already in use (another process listens on it)" "says why, naming the address"
+                Expect.isEmpty ran "the start-up hook did not run"
+                busy.Stop()
+                Expect.isNull (HostedApps.TryStartOnAsync(port, ran, logs).GetAwaiter().GetResult()) "once free, the port serves"
+                Expect.equal (List.ofSeq ran) [ "start" ] "and the hook runs"
+            finally
+                busy.Stop()
+        }
         test "AddTino twice is refused" {
             Expect.throwsT<InvalidOperationException> (fun () -> HostedApps.AddTwice()) "one app per container"
         }

@@ -42,7 +42,7 @@ let tests =
             withServer (fun server ->
                 Expect.equal (tino [ "call"; uriOf server; "add"; "1" ]) (1, "", "NUM_ARG_MISMATCH expected 2 got 1\n") "count"
                 Expect.equal (tino [ "call"; uriOf server; "fail"; "\"NOT_FOUND\""; "\"gone\"" ]) (1, "", "NOT_FOUND \"gone\"\n") "typed"
-                Expect.equal (tino [ "call"; uriOf server; "whoami" ]) (1, "", "PERMISSION_DENIED\n") "needs auth"
+                Expect.equal (tino [ "call"; uriOf server; "whoami" ]) (1, "", $"{notAuthenticated}\n") "needs auth"
                 let code, _, error = tino [ "call"; uriOf server; "add"; "1"; "x" ]
                 Expect.equal code 1 "not JSON"
                 Expect.stringStarts error "INVALID_JSON [\"command\",\"b\"]" "located")

@@ -77,7 +77,8 @@ let calls =
                 Expect.equal (invalid.Code, locationOf invalid) ("INVALID_MSGPACK", [ "command"; "a" ]) "msgpack"
                 let validation = Throws.Of<TinoArgumentException>(call<int> client "add" [ argText "one"; arg 2 ])
                 Expect.equal (validation.Code, locationOf validation, validation.ExpectedType) ("VALIDATION_ERROR", [ "command"; "a" ], "int32") "validation"
-                Throws.Of<TinoPermissionException>(call<string> client "whoami" []) |> ignore
+                let denied = Throws.Of<TinoPermissionException>(call<string> client "whoami" [])
+                Expect.equal denied.Message "authentication required: send AUTH <password> first" "says what to send"
                 let typed = Throws.Of<TinoRemoteException>(call<unit> client "fail" [ argText "NOT_FOUND"; argText "gone" ])
                 Expect.equal (typed.Code, typed.Message) ("NOT_FOUND", "gone") "typed"
                 let crash = Throws.Of<TinoRemoteException>(call<unit> client "crash" [])
@@ -125,7 +126,7 @@ let connecting =
         test "refused credentials fail the connect with TinoAuthenticationException" {
             withServer (fun server ->
                 let error = Throws.Of<TinoAuthenticationException>(TinoClient.ConnectAsync($"redis://:wrong@127.0.0.1:{portOf server}"))
-                Expect.equal error.Code "PERMISSION_DENIED" "code")
+                Expect.equal (error.Code, error.Detail) ("PERMISSION_DENIED", "\"invalid password\"") "the server's reason kept")
         }
         test "a server that is not there fails the connect with TinoConnectionException" {
             let free = (new Sockets.TcpListener(IPAddress.Loopback, 0))

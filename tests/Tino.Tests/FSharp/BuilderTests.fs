@@ -213,6 +213,18 @@ let buildMistakes =
             let message = buildError (fun () -> tino { command "callback" (fun (f: int -> int) -> f 1) })
             Expect.stringContains message "'callback'" "names it"
             Expect.stringContains message "'f'" "names the parameter"
+            Expect.stringContains message "is a function, and functions cannot travel" "says why"
+            Expect.stringContains message "Publisher" "and what to use instead"
+        }
+        test "a stream, a task or a service taken as a parameter is refused with what to use instead" {
+            let stream = buildError (fun () -> tino { command "upload" (fun (content: IO.Stream) -> content.Length) })
+            Expect.stringContains stream "parameter 'content' of type Stream is a stream" "a stream"
+            Expect.stringContains stream "byte[]" "bytes instead"
+            let pending = buildError (fun () -> tino { command "later" (fun (value: Task<int>) -> value.Result) })
+            Expect.stringContains pending "parameter 'value' of type Task<Int32> is a task" "a task"
+            let service = buildError (fun () -> tino { command "resolve" (fun (services: IServiceProvider) (n: int) -> services.GetHashCode() + n) })
+            Expect.stringContains service "parameter 'services' of type IServiceProvider is not data a caller can send: it is an interface" "an interface"
+            Expect.stringContains service "capture it in the handler" "the F# way to give it"
         }
         test "AuthRequired without auth is refused" {
             let message = buildError (fun () -> tino { command "me" (fun (a: AuthRequired<string>) -> a.Value) })

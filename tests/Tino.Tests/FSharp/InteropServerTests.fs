@@ -180,7 +180,7 @@ let expectedFromPython =
       "{'id': 1, 'text': 'milk', 'completed': False}"
       "None"
       "None"
-      "ERR PERMISSION_DENIED"
+      $"ERR {notAuthenticated}"
       "1"
       "2"
       "ERR NOT_FOUND \"gone\""

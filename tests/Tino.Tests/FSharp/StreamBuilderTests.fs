@@ -94,7 +94,7 @@ let fsharpStreams =
         test "auth applies to an F# stream; stream_options limit the open cursors" {
             withApp (fst (streamsApp ())) (fun server ->
                 use c = connect server
-                Expect.equal (errorText (iter c "secret_numbers" [ mp 1 ])) "PERMISSION_DENIED" "auth first"
+                Expect.equal (errorText (iter c "secret_numbers" [ mp 1 ])) notAuthenticated "auth first"
                 c.Call("AUTH", ascii "tinaspassword") |> ignore
                 Expect.equal (batchOf (iter c "secret_numbers" [ mp 1 ]) |> snd |> List.map value<string>) [ "tina 1" ] "then served"
                 for _ in 1..2 do
@@ -105,7 +105,7 @@ let fsharpStreams =
             withApp (fst (streamsApp ())) (fun server ->
                 use subscriber = connect server
                 use caller = connect server
-                Expect.equal (errorText (subscriber.Call("SUBSCRIBE", ascii "secret.plans"))) "PERMISSION_DENIED" "protected"
+                Expect.equal (errorText (subscriber.Call("SUBSCRIBE", ascii "secret.plans"))) notAuthenticated "protected"
                 subscriber.Call("SUBSCRIBE", ascii "news") |> ignore
                 Expect.equal (value<int> (caller.Call("announce", mp "news", mp "hello"))) 1 "one subscriber reached"
                 Expect.equal (frame (subscriber.ReadReply())) [ "message"; "news"; msgpackText "hello" ] "received")

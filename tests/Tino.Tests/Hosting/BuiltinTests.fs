@@ -66,13 +66,34 @@ let builtins =
         test "a failed AUTH replies PERMISSION_DENIED and closes" {
             withServer (fun server ->
                 use c = connect server
-                Expect.equal (errorText (c.Call("AUTH", ascii "wrong"))) "PERMISSION_DENIED" "denied"
+                Expect.equal (errorText (c.Call("AUTH", ascii "wrong"))) invalidPassword "denied"
                 Expect.isTrue (c.IsClosedByServer()) "closed")
+        }
+        test "a refused AUTH says which credentials were wrong, apart from a call made before AUTH" {
+            let app =
+                TinoApp.Empty
+                    .WithAuth(AuthHandler.Create<string>(fun (credentials: AuthCredentials) _ ->
+                        if credentials.PasswordText = "boom" then failwith "the user store is down"
+                        System.Threading.Tasks.ValueTask<string | null>(if credentials.PasswordText = "pw" then credentials.UserName else null)))
+                    .WithCommand("whoami", System.Func<AuthRequired<string>, string>(fun auth -> auth.Value))
+            withApp app (fun server ->
+                use before = connect server
+                Expect.equal (errorText (before.Call("whoami"))) notAuthenticated "no AUTH yet: says to send it"
+                Expect.equal (simple (before.Call("PING"))) "PONG" "and stays open"
+                use password = connect server
+                Expect.equal (errorText (password.Call("AUTH", ascii "nope"))) invalidPassword "a wrong password"
+                use pair = connect server
+                Expect.equal (errorText (pair.Call("AUTH", ascii "ann", ascii "nope"))) "PERMISSION_DENIED \"invalid username-password pair\"" "a wrong pair"
+                use hello = connect server
+                let refused = hello.Call("HELLO", ascii "2", ascii "AUTH", ascii "ann", ascii "nope")
+                Expect.equal (errorText refused) "PERMISSION_DENIED \"invalid username-password pair\"" "HELLO's AUTH"
+                use broken = connect server
+                Expect.equal (errorText (broken.Call("AUTH", ascii "boom"))) "PERMISSION_DENIED \"AUTH failed: the server's auth function threw (see the server's log)\"" "not the caller's fault")
         }
         test "AUTH on an app without an auth function is denied" {
             withApp (TinoApp.Empty.WithCommand("one", System.Func<int>(fun () -> 1))) (fun server ->
                 use c = connect server
-                Expect.equal (errorText (c.Call("AUTH", ascii "x"))) "PERMISSION_DENIED" "denied")
+                Expect.equal (errorText (c.Call("AUTH", ascii "x"))) "PERMISSION_DENIED \"this server takes no AUTH (it has no auth function)\"" "denied")
         }
         test "HELLO and HELLO 2 reply the RESP2 info array" {
             withServer (fun server ->

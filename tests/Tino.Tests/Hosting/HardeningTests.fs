@@ -36,7 +36,7 @@ let authBeforeBody =
                 let argument = size + 5
                 c.Send(ascii $"*2\r\n$10\r\nsecret_len\r\n${argument}\r\n")
                 c.Send(binHeader size)
-                Expect.equal (errorText (c.ReadReply())) "PERMISSION_DENIED" "refused before the body arrived"
+                Expect.equal (errorText (c.ReadReply())) notAuthenticated "refused before the body arrived"
                 GC.Collect()
                 let before = GC.GetTotalMemory(true)
                 let chunk = Array.zeroCreate<byte> (1024 * 1024)
@@ -52,7 +52,7 @@ let authBeforeBody =
             withApp (guardedApp (TinoOptions(Limits = RespLimits(MaxArgumentBytes = 1024)))) (fun server ->
                 use c = connect server
                 c.Send(ascii "*3\r\n$10\r\nsecret_len\r\n$3\r\nabc\r\n$5000\r\n")
-                Expect.equal (errorText (c.ReadReply())) "PERMISSION_DENIED" "refused"
+                Expect.equal (errorText (c.ReadReply())) notAuthenticated "refused"
                 Expect.isTrue (c.IsClosedByServer()) "closed"
                 Expect.equal c.Unread 0 "no second reply")
         }
@@ -60,7 +60,7 @@ let authBeforeBody =
             withApp (lockedApp TinoOptions.Default) (fun server ->
                 use c = connect server
                 c.Send(ascii $"*2\r\n$10\r\nsecret_len\r\n${100 * 1024}\r\n")
-                Expect.equal (errorText (c.ReadReply())) "PERMISSION_DENIED" "refused from the header"
+                Expect.equal (errorText (c.ReadReply())) notAuthenticated "refused from the header"
                 Expect.isTrue (c.IsClosedByServer()) "then closed by the limit, without a second reply"
                 use other = connect server
                 other.Send(ascii $"*2\r\n$4\r\nAUTH\r\n${100 * 1024}\r\n")
@@ -79,11 +79,11 @@ let authBeforeBody =
                 Expect.equal (frame atLimit).Length 65536 "exactly 64 KiB"
                 use exact = connect server
                 exact.Send(frame atLimit)
-                Expect.equal (errorText (exact.ReadReply())) "PERMISSION_DENIED" "refused from its header"
+                Expect.equal (errorText (exact.ReadReply())) notAuthenticated "refused from its header"
                 Expect.equal (text (exact.Call("PING"))) "PONG" "the connection stays open"
                 use over = connect server
                 over.Send(frame (atLimit + 1))
-                Expect.equal (errorText (over.ReadReply())) "PERMISSION_DENIED" "refused from its header"
+                Expect.equal (errorText (over.ReadReply())) notAuthenticated "refused from its header"
                 Expect.isTrue (over.IsClosedByServer()) "one byte past the limit closes")
         }
     ]

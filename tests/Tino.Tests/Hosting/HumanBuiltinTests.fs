@@ -144,9 +144,23 @@ let tests =
                     Expect.stringStarts (reply server "TINO.JSON concat [1,") "-INVALID_JSON [\"command\",\"parts\"] \"" "truncated"
                     Expect.equal (reply server "TINO.JSON") "-ERR wrong number of arguments for 'tino.json' command\r\n" "no command")
             }
+            test "a bare word for a string parameter replies how to quote it, the hint first so that it is never cut" {
+                withServer (fun server ->
+                    Expect.equal
+                        (reply server "TINO.JSON fail apple \"gone\"")
+                        ("""-INVALID_JSON ["command","code"] "not JSON; quote a string: '\"apple\"' in redis-cli or a shell ('a' is an invalid start of a value)"""
+                         + "\"\r\n")
+                        "the word, quoted as it must be typed"
+                    let long = reply server ("TINO.JSON fail " + String('w', 200) + " \"gone\"")
+                    Expect.stringStarts long """-INVALID_JSON ["command","code"] "not JSON; quote a string: '\"...\"' in redis-cli or a shell""" "a long word is not echoed"
+                    Expect.isLessThanOrEqual (long.Length - "-INVALID_JSON \r\n".Length) 128 "within the detail limit"
+                    Expect.stringContains (reply server "TINO.JSON fail 12abc \"gone\"") "quote a string: '\\\"12abc\\\"'" "a word that starts like a number"
+                    Expect.isFalse ((reply server "TINO.JSON fail \"apple \"gone\"").Contains "quote a string") "a string begun but broken: the parser's own words"
+                    Expect.isFalse ((reply server "TINO.JSON add 1 x").Contains "quote a string") "not for a number parameter")
+            }
             test "a call that needs auth is refused before its JSON is read, and works after AUTH" {
                 withServer (fun server ->
-                    Expect.equal (reply server "TINO.JSON whoami") "-PERMISSION_DENIED\r\n" "denied"
+                    Expect.equal (reply server "TINO.JSON whoami") $"-{notAuthenticated}\r\n" "denied"
                     let replies = rawReplies server [ request "AUTH" [ ascii "tinaspassword" ]; typed "TINO.JSON whoami" ] 2
                     Expect.equal replies [ "+OK\r\n"; bulk "\"tina\"" ] "tina")
             }

@@ -16,7 +16,7 @@ let magic =
         test "an auth-only command on a connection that has not authenticated replies PERMISSION_DENIED and stays open" {
             withServer (fun server ->
                 use c = connect server
-                Expect.equal (errorText (c.Call("whoami"))) "PERMISSION_DENIED" "denied"
+                Expect.equal (errorText (c.Call("whoami"))) notAuthenticated "denied"
                 Expect.equal (value<int64> (c.Call("add", mp 1, mp 1))) 2L "still open")
         }
         test "an auth-only command is refused before its arguments are decoded" {
@@ -25,7 +25,7 @@ let magic =
                     .WithCommand("secret_add", Func<AuthRequired<string>, int, int>(fun _ n -> n))
             withApp app (fun server ->
                 use c = connect server
-                Expect.equal (errorText (c.Call("secret_add", [| 0xC1uy |]))) "PERMISSION_DENIED" "not INVALID_MSGPACK")
+                Expect.equal (errorText (c.Call("secret_add", [| 0xC1uy |]))) notAuthenticated "not INVALID_MSGPACK")
         }
         test "Auth is empty before AUTH and holds the auth value after" {
             withServer (fun server ->
@@ -113,6 +113,34 @@ let lifecycle =
             c.Call("touch") |> ignore
             server.StopAsync().Wait()
             Expect.equal (List.ofSeq events) [ "start"; "call"; "stop" ] "in order"
+        }
+        test "a port in use fails the start naming the address, before any start-up hook runs" {
+            let busy = new TcpListener(Net.IPAddress.Loopback, 0)
+            busy.Start()
+            try
+                let address = busy.LocalEndpoint :?> Net.IPEndPoint
+                let events = Collections.Concurrent.ConcurrentQueue<string>()
+                let app =
+                    TinoApp.Empty
+                        .WithStartup(fun _ -> events.Enqueue "start"; Task.CompletedTask)
+                        .WithShutdown(fun _ -> events.Enqueue "stop"; Task.CompletedTask)
+                let server = new Hosting.TinoServer(app)
+                let error = Expect.throwsC (fun () -> server.StartAsync(address).GetAwaiter().GetResult()) id
+                Expect.isTrue (error :? IO.IOException) $"an IOException, got {error}"
+                Expect.equal error.Message $"127.0.0.1:{address.Port} is already in use (another process listens on it); pick another port or stop that process." "names the address and what to do"
+                Expect.isTrue (error.InnerException :? SocketException) "the socket's error inside"
+                Expect.isNull server.LocalEndPoint "not listening"
+                let another = new Hosting.TinoServer(app)
+                Expect.throwsT<IO.IOException> (fun () -> another.StartAsync(address).GetAwaiter().GetResult()) "refused too"
+                another.DisposeAsync().AsTask().Wait()
+                Expect.isEmpty events "no hook ran, start-up or shut-down: these servers never started"
+                busy.Stop()
+                server.StartAsync(address).Wait()
+                Expect.equal (List.ofSeq events) [ "start" ] "the same server starts once the address is free"
+                server.DisposeAsync().AsTask().Wait()
+                Expect.equal (List.ofSeq events) [ "start"; "stop" ] "and stops"
+            finally
+                busy.Stop()
         }
         test "stopping lets a call in flight finish and answers it before closing" {
             let started = TaskCompletionSource()

@@ -113,3 +113,9 @@ let errorText (reply: RespReply) =
     if reply.Kind <> RespReplyKind.Error then
         failwithf "expected an error reply, got %A %s" reply.Kind (text reply)
     text reply
+
+/// The error line of an auth-only command (or channel) on a connection that has not sent AUTH.
+let notAuthenticated = "PERMISSION_DENIED \"authentication required: send AUTH <password> first\""
+
+/// The error line of an AUTH <password> that the app's auth function refused.
+let invalidPassword = "PERMISSION_DENIED \"invalid password\""

@@ -121,7 +121,7 @@ let tests (label: string) (create: unit -> TinoApp) : Test =
             }
             test "auth with -a and --user" {
                 serve (fun server ->
-                    Expect.equal (cli server [ "TINO.JSON"; "whoami" ]) "PERMISSION_DENIED" "without"
+                    Expect.equal (cli server [ "TINO.JSON"; "whoami" ]) notAuthenticated "without"
                     Expect.equal (cli server [ "-a"; "tinaspassword"; "--no-auth-warning"; "TINO.JSON"; "whoami" ]) "\"tina\"" "password"
                     Expect.equal (cli server [ "--user"; "bob"; "--pass"; "bobspassword"; "--no-auth-warning"; "TINO.JSON"; "whoami" ]) "\"bob\"" "user"
                     let _, out, err = redisCli (portOf server) [ "-a"; "wrong"; "--no-auth-warning"; "TINO.JSON"; "whoami" ]
@@ -223,7 +223,7 @@ let tests (label: string) (create: unit -> TinoApp) : Test =
             test "auth with a password, refused without or with a wrong one" {
                 serve (fun server ->
                     use anonymous = connectSE server ""
-                    Expect.equal (seError (fun () -> execute (anonymous.GetDatabase()) "WHOAMI" [])) "PERMISSION_DENIED" "without"
+                    Expect.equal (seError (fun () -> execute (anonymous.GetDatabase()) "WHOAMI" [])) notAuthenticated "without"
                     use tina = connectSE server ",password=tinaspassword"
                     Expect.equal (seValue<string> (execute (tina.GetDatabase()) "WHOAMI" [])) "tina" "tina"
                     use bob = connectSE server ",user=bob,password=bobspassword"

@@ -61,7 +61,7 @@ def errors():
 
 
 def auth():
-    expect(error_of(lambda: client().execute_command("WHOAMI")), "PERMISSION_DENIED", "without AUTH")
+    expect(error_of(lambda: client().execute_command("WHOAMI")), 'PERMISSION_DENIED "authentication required: send AUTH <password> first"', "without AUTH")
     expect(unpack(client().execute_command("MAYBE_WHOAMI")), None, "nobody")
     expect(unpack(client(password="tinaspassword").execute_command("WHOAMI")), "tina", "password")
     expect(unpack(client(username="bob", password="bobspassword").execute_command("WHOAMI")), "bob", "user and password")

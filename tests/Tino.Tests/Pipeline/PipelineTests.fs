@@ -59,6 +59,15 @@ let building =
             let handler = CommandHandler("x", [ CommandParameter("a", typeof<string>) ] |> Collections.Immutable.ImmutableArray.CreateRange, typeof<int>, one)
             Expect.stringContains (buildError (TinoApp.Empty.WithCommand handler)) "do not match" "mismatch"
         }
+        test "a wire parameter that no caller could send is refused, saying what to use instead" {
+            let callback = buildError (TinoApp.Empty.WithCommand("apply", Func<Func<int, int>, int, int>(fun f n -> f.Invoke n)))
+            Expect.stringContains callback "Command 'apply': parameter 'f' of type Func<Int32, Int32> is a function" "a function"
+            let stream = buildError (TinoApp.Empty.WithCommand("upload", Func<IO.Stream, int64>(fun s -> s.Length)))
+            Expect.stringContains stream "ReadOnlyMemory<byte>" "bytes instead"
+            let service = buildError (TinoApp.Empty.WithCommand("when", Func<TimeProvider, DateTimeOffset>(fun clock -> clock.GetUtcNow())))
+            Expect.stringContains service "it is an abstract class with no wire shape" "an abstract class"
+            Expect.stringContains service "AddSingleton<TimeProvider, MyTimeProvider>()" "how to register it"
+        }
         test "a well-formed app is accepted" {
             (TestApp.create ()).Validate()
         }

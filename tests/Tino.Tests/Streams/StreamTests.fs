@@ -89,7 +89,7 @@ let plain =
                 use c = connect server
                 Expect.equal (errorText (c.Call("range"))) "NUM_ARG_MISMATCH expected 1 got 0" "count"
                 expectErrorStarts """VALIDATION_ERROR ["command","n"] """ (c.Call("range", mp "x"))
-                Expect.equal (errorText (c.Call("secret_range", mp 1))) "PERMISSION_DENIED" "auth")
+                Expect.equal (errorText (c.Call("secret_range", mp 1))) notAuthenticated "auth")
         }
     ]
 
@@ -159,7 +159,7 @@ let cursors =
                 Expect.equal (errorText (iter c "range" [])) "NUM_ARG_MISMATCH expected 1 got 0" "count"
                 expectErrorStarts """VALIDATION_ERROR ["command","n"] """ (iter c "range" [ mp "x" ])
                 expectErrorStarts """INVALID_MSGPACK ["command","n"] """ (iter c "range" [ [| 0xC1uy |] ])
-                Expect.equal (errorText (iter c "secret_range" [ mp 2 ])) "PERMISSION_DENIED" "auth first"
+                Expect.equal (errorText (iter c "secret_range" [ mp 2 ])) notAuthenticated "auth first"
                 Expect.equal (text (c.Call("AUTH", ascii "tinaspassword"))) "OK" "auth"
                 let cursor, items = batchOf (iter c "secret_range" [ mp 2 ])
                 Expect.equal (cursor, items |> List.map value<string>) ("0", [ "tina 0"; "tina 1" ]) "the auth value reached the stream")
