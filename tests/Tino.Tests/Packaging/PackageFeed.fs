@@ -74,7 +74,9 @@ let packed =
         let build = Path.Combine(repoRoot.Force(), "artifacts", "package-tests", $"{stamp}-{Environment.ProcessId}")
         AppDomain.CurrentDomain.ProcessExit.Add(fun _ ->
             for directory in [ folder; build ] do
-                try Directory.Delete(directory, true) with _ -> ())
+                try Directory.Delete(directory, true) with _ -> ()
+            // artifacts/package-tests itself, unless another run still builds there.
+            try Directory.Delete(nonNull (Path.GetDirectoryName build)) with _ -> ())
         let feed = Path.Combine(folder, "feed")
         let version = $"0.1.0-packagetest.{stamp}"
         // A solution filter of the package projects alone: one dotnet call packs them all, and builds nothing else.
