@@ -97,7 +97,7 @@ internal static class ServiceContract
     private static CommandHandler Describe(MethodInfo method, Delegate invoke, ImmutableArray<CommandParameter> leading) =>
         new(CommandName(method), [.. leading, .. method.GetParameters().Select(CommandParameter.FromParameterInfo)], method.ReturnType, invoke)
         {
-            Description = method.GetCustomAttribute<DescriptionAttribute>()?.Description,
+            Description = CommandDescriptions.Of(method),
             ResultAcceptsNil = CommandHandler.ReturnAcceptsNil(method),
         };
 }

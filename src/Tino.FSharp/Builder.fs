@@ -74,7 +74,7 @@ type TinoBuilder() =
                       let name = Contract.commandName field
                       match value with
                       | null -> name, Error "the field's function is null."
-                      | handler -> name, Handlers.create name field.PropertyType handler ]
+                      | handler -> name, Handlers.create name field.PropertyType handler |> Result.map (Contract.describe field) ]
         { spec with Commands = spec.Commands @ commands }
 
     /// <summary>
@@ -106,8 +106,18 @@ type TinoBuilder() =
                       let name = Contract.commandName field
                       let handler, handlerType = ContractParts.InContext(create, field)
                       let sampleFunction = match sample with null -> null | record -> field.GetValue record
-                      name, Handlers.createInContext name handlerType handler sampleFunction ]
+                      name, Handlers.createInContext name handlerType handler sampleFunction |> Result.map (Contract.describe field) ]
         { spec with Commands = spec.Commands @ commands }
+
+    /// <summary>
+    /// Gives the command <c>name</c> (declared anywhere in the expression) a one-line description, shown by
+    /// <c>TINO.SCHEMA</c>, <c>COMMAND DOCS</c> (redis-cli's hints) and <c>tino describe</c>. The fields of a record
+    /// served with <c>implement</c> or <c>implement_with</c> are described by their <c>///</c> docs (or a
+    /// <c>[&lt;Description&gt;]</c>) when the project writes its XML documentation file.
+    /// </summary>
+    [<CustomOperation("describe")>]
+    member _.Describe(spec: TinoSpec, name: string, description: string) =
+        { spec with Descriptions = spec.Descriptions @ [ name, description ] }
 
     /// Authenticates `AUTH` passwords: `Some value` accepts, becoming the connection's auth value; `None` refuses.
     [<CustomOperation("auth")>]

@@ -12,6 +12,12 @@ module internal Contract =
     /// The command a field stands for: its name as written.
     let commandName (field: PropertyInfo) = field.Name
 
+    /// The command of `field`, described by the field's `///` docs or `[<Description>]`, when it has either.
+    let describe (field: PropertyInfo) (command: Tino.CommandHandler) =
+        match Tino.CommandDescriptions.Of field with
+        | null -> command
+        | description -> CSharpRecord.withProperty (nameof command.Description) description command
+
     /// The fields of the contract type `t`, in declaration order, or why `t` is not a contract.
     let fields (t: Type) : Result<PropertyInfo[], string> =
         if not (FSharpType.IsRecord(t, true)) then

@@ -33,6 +33,8 @@ type TinoSpec =
       OnShutdown: Func<CancellationToken, Task> list
       /// Middleware, outermost first.
       Middleware: CommandMiddleware list
+      /// One-line descriptions given with `describe`, by command name.
+      Descriptions: (string * string) list
       /// Wire options and limits.
       Options: TinoOptions }
 
@@ -48,6 +50,7 @@ module TinoSpec =
           OnStartup = []
           OnShutdown = []
           Middleware = []
+          Descriptions = []
           Options = TinoOptions.Default }
 
     /// A copy of `options` with one property changed, once per operation when the app is declared.
@@ -67,6 +70,15 @@ module TinoSpec =
                 match described with
                 | Ok handler -> handler
                 | Error reason -> refuse name reason)
+        for name, _ in spec.Descriptions do
+            if not (commands |> List.exists (fun c -> String.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))) then
+                refuse name "describe names a command that is not declared."
+        let commands =
+            commands
+            |> List.map (fun command ->
+                match spec.Descriptions |> List.tryFindBack (fun (name, _) -> String.Equals(name, command.Name, StringComparison.OrdinalIgnoreCase)) with
+                | Some(_, description) -> CSharpRecord.withProperty (nameof command.Description) description command
+                | None -> command)
         let options =
             match spec.Options.SerializerOptions with
             | null when spec.Options.MaxNestingDepth >= 1 && spec.Options.MaxNestingDepth <= Tino.Serialization.TinoMessagePack.MaxSupportedDepth ->

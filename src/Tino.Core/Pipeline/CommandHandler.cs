@@ -63,7 +63,11 @@ public sealed record CommandHandler
         ArgumentNullException.ThrowIfNull(handler);
         var method = handler.Method;
         var parameters = method.GetParameters().Select(CommandParameter.FromParameterInfo).ToImmutableArray();
-        return new CommandHandler(name, parameters, method.ReturnType, handler) { ResultAcceptsNil = ReturnAcceptsNil(method) };
+        return new CommandHandler(name, parameters, method.ReturnType, handler)
+        {
+            ResultAcceptsNil = ReturnAcceptsNil(method),
+            Description = CommandDescriptions.Of(method),
+        };
     }
 
     /// <summary>
