@@ -112,13 +112,21 @@ internal sealed class ClientConnection
     /// <summary>Queues a request and the wait for its reply, in the same order.</summary>
     public void Send(PendingReply reply, ReadOnlySpan<byte> request)
     {
+        if (!TrySend(reply, request))
+        {
+            reply.Fail(new TinoConnectionException("the connection is closed", Volatile.Read(ref _failure)));
+        }
+    }
+
+    /// <summary>Queues the request and its wait; false, with nothing queued or written, when the connection is closed.</summary>
+    public bool TrySend(PendingReply reply, ReadOnlySpan<byte> request)
+    {
         bool startSending;
         lock (_sendLock)
         {
-            if (_failure is { } failure)
+            if (_failure is not null)
             {
-                reply.Fail(new TinoConnectionException("the connection is closed", failure));
-                return;
+                return false;
             }
             _queued.Write(request);
             _waiting.Enqueue(reply);
@@ -130,6 +138,7 @@ internal sealed class ClientConnection
             // Not inline: while the loop waits for a pool thread, other callers' requests join the same write.
             ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.SendLoopAsync(), this, preferLocal: false);
         }
+        return true;
     }
 
     /// <summary>Fails every wait whose reply is older than <paramref name="timeout"/>; replies that come later are read and dropped.</summary>

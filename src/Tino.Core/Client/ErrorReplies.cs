@@ -45,9 +45,10 @@ internal static class ErrorReplies
         {
             return (null, strings);
         }
+        var bytes = Encoding.UTF8.GetBytes(detail);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { AllowMultipleValues = true });
         try
         {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(detail), new JsonReaderOptions { AllowMultipleValues = true });
             while (reader.Read())
             {
                 if (reader.TokenType == JsonTokenType.StartArray && location is null && strings.Count == 0)
@@ -66,8 +67,36 @@ internal static class ErrorReplies
         }
         catch (JsonException)
         {
-            // A detail cut at 128 bytes may end inside a string: keep what was read.
+            // A detail cut short (by a server that cuts the quoted text) may end inside a string: keep its text so far.
+            var rest = Encoding.UTF8.GetString(bytes, (int)reader.BytesConsumed, bytes.Length - (int)reader.BytesConsumed).TrimStart();
+            if (rest.StartsWith('"') && UnfinishedString(rest[1..]) is { } text)
+            {
+                strings.Add(text);
+            }
         }
         return (location, strings);
+    }
+
+    /// <summary>The text of a JSON string whose closing quote was cut off, an escape cut in half left out.</summary>
+    private static string? UnfinishedString(string body)
+    {
+        var backslashes = body.Length - body.TrimEnd('\\').Length;
+        if (backslashes % 2 == 1)
+        {
+            body = body[..^1];
+        }
+        var unicode = body.LastIndexOf("\\u", StringComparison.Ordinal);
+        if (unicode >= 0 && body.Length - unicode < 6 && (unicode == 0 || body[unicode - 1] != '\\'))
+        {
+            body = body[..unicode];
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<string>("\"" + body + "\"");
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -27,6 +27,9 @@ internal abstract class PendingReply
 
     /// <summary>Ends the wait with an error; no effect once the wait has ended.</summary>
     public abstract void Fail(Exception error);
+
+    /// <summary>Whether the wait has ended: replied, failed, cancelled or timed out.</summary>
+    public abstract bool HasEnded { get; }
 }
 
 /// <summary>The wait of one call for a reply of type <typeparamref name="T"/>: a task source completed once, by the reply, a failure, cancellation or the call timeout.</summary>
@@ -92,6 +95,8 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
             _source.SetResult(value);
         }
     }
+
+    public override bool HasEnded => Volatile.Read(ref _ended) != 0;
 
     public override void Fail(Exception error)
     {

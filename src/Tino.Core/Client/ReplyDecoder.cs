@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reflection;
 using MessagePack;
 using Tino.Protocol;
@@ -27,8 +28,33 @@ internal static class ReplyDecoder<T>
         }
         else
         {
-            Decode = static (reply, options) => MessagePackSerializer.Deserialize<T>(TinoClient.RequireBulk(reply).Bytes, options);
+            Decode = static (reply, options) => MessagePackSerializer.Deserialize<T>(ReplyValues.Of(reply), options);
         }
+    }
+}
+
+/// <summary>The MessagePack of replies that carry values.</summary>
+internal static class ReplyValues
+{
+    /// <summary>
+    /// The value's MessagePack: a bulk string's bytes, or, for a stream command called plainly (a RESP array of
+    /// MessagePack items), those items as one MessagePack array, so it reads as <c>T[]</c>, <c>List&lt;T&gt;</c> or an F# list.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Of(RespReply reply)
+    {
+        if (reply.Kind != RespReplyKind.Array || reply.Items.Any(item => item.Kind != RespReplyKind.BulkString))
+        {
+            return TinoClient.RequireBulk(reply).Bytes;
+        }
+        var array = new ArrayBufferWriter<byte>(5 + reply.Items.Sum(item => item.Bytes.Length));
+        var writer = new MessagePackWriter(array);
+        writer.WriteArrayHeader(reply.Items.Count);
+        writer.Flush();
+        foreach (var item in reply.Items)
+        {
+            array.Write(item.Bytes.Span);
+        }
+        return array.WrittenMemory;
     }
 }
 
@@ -53,7 +79,7 @@ internal sealed class FSharpResultDecoder<TResult, TOk, TError> : IResultDecoder
     private readonly Func<TError, TResult> _error = Case<TError>("NewError");
 
     public TResult Decode(RespReply reply, MessagePackSerializerOptions options) =>
-        _ok(MessagePackSerializer.Deserialize<TOk>(TinoClient.RequireBulk(reply).Bytes, options));
+        _ok(MessagePackSerializer.Deserialize<TOk>(ReplyValues.Of(reply), options));
 
     /// <summary>An error that carries a typed value is the <c>Error</c>; any other (a wrong argument, a lost auth) is thrown.</summary>
     public TResult DecodeError(TinoRemoteException error, MessagePackSerializerOptions options) =>

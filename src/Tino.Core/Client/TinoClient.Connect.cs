@@ -80,6 +80,7 @@ public sealed partial class TinoClient
             await _connection.Closed.ConfigureAwait(false);
             if (_disposing.IsCancellationRequested || !_options.Reconnect)
             {
+                StopReconnecting(new TinoConnectionException(_options.Reconnect ? "the client was disposed" : "the connection was lost"));
                 return;
             }
             var delay = _options.ReconnectMinDelay;
@@ -89,20 +90,23 @@ public sealed partial class TinoClient
                 {
                     await Task.Delay(delay, _disposing.Token).ConfigureAwait(false);
                     var connection = await OpenAsync(_endPoint, _host, _options, _disposing.Token).ConfigureAwait(false);
-                    _connection = connection;
                     if (_disposing.IsCancellationRequested)
                     {
                         connection.Close(new TinoConnectionException("the client was disposed"));
+                        StopReconnecting(new TinoConnectionException("the client was disposed"));
                         return;
                     }
+                    Reconnected(connection);
                     break;
                 }
                 catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
                 {
+                    StopReconnecting(new TinoConnectionException("the client was disposed"));
                     return;
                 }
-                catch (TinoAuthenticationException)
+                catch (TinoAuthenticationException refused)
                 {
+                    StopReconnecting(refused);
                     return; // Refused credentials will not get better by asking again.
                 }
                 catch (Exception)

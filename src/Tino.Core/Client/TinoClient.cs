@@ -236,7 +236,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         Func<TinoRemoteException, MessagePackSerializerOptions, T>? decodeError = null)
     {
         var pending = new PendingReply<T>(decode, _serializer, cancellationToken) { Command = command, DecodeError = decodeError };
-        _connection.Send(pending, request.WrittenSpan);
+        Send(pending, request.WrittenSpan, cancellationToken);
         Shrink(ref t_request);
         return pending;
     }

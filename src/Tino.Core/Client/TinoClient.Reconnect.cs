@@ -1,0 +1,77 @@
+namespace Tino.Client;
+
+public sealed partial class TinoClient
+{
+    /// <summary>Completed with the next connection once a lost one is made again; failed when the client stops trying.</summary>
+    private TaskCompletionSource<ClientConnection> _nextConnection = NewConnectionWait();
+
+    private static TaskCompletionSource<ClientConnection> NewConnectionWait() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Sends a request on the connection, or, while a lost connection is being made again, holds it until the new one is
+    /// up: a request never written to the old connection is safe to send on the new one. The wait is bounded by the call
+    /// timeout and ended by the call's cancellation; calls already written when a connection drops still fail, since
+    /// they may have run.
+    /// </summary>
+    private void Send(PendingReply pending, ReadOnlySpan<byte> request, CancellationToken cancellationToken)
+    {
+        var next = Volatile.Read(ref _nextConnection);
+        if (_connection.TrySend(pending, request))
+        {
+            return;
+        }
+        if (!_options.Reconnect || _disposing.IsCancellationRequested)
+        {
+            pending.Fail(new TinoConnectionException("the connection is closed"));
+            return;
+        }
+        _ = SendOnNextConnectionAsync(pending, request.ToArray(), next, cancellationToken);
+    }
+
+    private async Task SendOnNextConnectionAsync(PendingReply pending, byte[] request, TaskCompletionSource<ClientConnection> next, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!pending.HasEnded)
+            {
+                var remaining = _options.CallTimeout == Timeout.InfiniteTimeSpan
+                    ? Timeout.InfiniteTimeSpan
+                    : _options.CallTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(pending.StartedAt);
+                if (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero)
+                {
+                    throw new TimeoutException();
+                }
+                var connection = await next.Task.WaitAsync(remaining, cancellationToken).ConfigureAwait(false);
+                next = Volatile.Read(ref _nextConnection);
+                if (pending.HasEnded || connection.TrySend(pending, request))
+                {
+                    return;
+                }
+                // That connection was lost too before the request went out: wait for the one after it.
+            }
+        }
+        catch (TimeoutException)
+        {
+            pending.Fail(new TimeoutException(
+                $"no reply within {_options.CallTimeout.TotalMilliseconds:0} ms: the connection to {_endPoint} was lost and is not back yet"));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            pending.Fail(new OperationCanceledException(cancellationToken));
+        }
+        catch (Exception error)
+        {
+            pending.Fail(error as TinoConnectionException ?? new TinoConnectionException("the connection was lost and could not be made again", error));
+        }
+    }
+
+    /// <summary>Hands a connection made again to the calls waiting for it.</summary>
+    private void Reconnected(ClientConnection connection)
+    {
+        _connection = connection;
+        Interlocked.Exchange(ref _nextConnection, NewConnectionWait()).TrySetResult(connection);
+    }
+
+    /// <summary>Fails the calls waiting for a connection once the client stops making one.</summary>
+    private void StopReconnecting(Exception reason) => Volatile.Read(ref _nextConnection).TrySetException(reason);
+}
