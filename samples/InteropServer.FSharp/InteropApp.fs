@@ -62,6 +62,10 @@ let create () : TinoApp =
         command "create_note" createNote
         command "read_notes" (fun () -> notes.Values |> Seq.sortBy _.id |> List.ofSeq)
         command "get_note" getNote
+        // The same descriptions as the C# interop server's (its INotes interface's /// docs), for TINO.SCHEMA and COMMAND DOCS.
+        describe "create_note" "Stores a note under the next id (1, 2, 3 ... per store)."
+        describe "read_notes" "Every note, by id."
+        describe "get_note" "The note with this id, or nil."
         command "whoami" (fun (auth: AuthRequired<string>) -> auth.Value)
         command "maybe_whoami" (fun (auth: Auth<string>) -> if auth.HasValue then Some auth.Value else None)
         command "counter" counter

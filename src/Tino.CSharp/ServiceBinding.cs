@@ -14,7 +14,8 @@ internal sealed class ServiceBinding(IServiceProvider? services)
     /// <summary>Describes a delegate handler; one with service parameters is wrapped to resolve them per call.</summary>
     public CommandHandler Bind(string name, Delegate handler, string? description)
     {
-        var described = CommandHandler.Create(name, handler) with { Description = description };
+        var described = CommandHandler.Create(name, handler);
+        described = described with { Description = description ?? described.Description };
         var parameters = handler.Method.GetParameters();
         var found = new ServiceParameter?[described.Parameters.Length];
         for (var i = 0; i < found.Length && i < parameters.Length; i++)

@@ -17,6 +17,8 @@ public class TinoRemoteException : TinoException
     /// <summary>What followed the code on the error line, exactly as the server sent it.</summary>
     public override string Detail => _detail;
 
+    internal override bool DetailIsQuotedMessage => false;
+
     /// <summary>
     /// The MessagePack of the typed error value the server sent with the error (a handler's <see cref="TinoException{TError}"/>,
     /// an F# <c>Result</c>'s <c>Error</c>), or empty when it sent none.

@@ -14,6 +14,8 @@ internal sealed class CommandError : TinoException
 
     public override string Detail => _detail;
 
+    internal override bool DetailIsQuotedMessage => false;
+
     /// <summary>The location prefix every argument error starts with.</summary>
     public const string LocationRoot = "command";
 

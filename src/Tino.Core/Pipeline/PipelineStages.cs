@@ -134,7 +134,7 @@ internal static class PipelineStages
     {
         if (error is TinoException typed && TinoException.IsValidCode(typed.Code))
         {
-            RespWriter.WriteError(output, Encoding.ASCII.GetBytes(typed.Code), typed.Detail, EncodeErrorValue(typed, command, serializer, logger));
+            RespWriter.WriteError(output, Encoding.ASCII.GetBytes(typed.Code), typed.Detail, DetailLimit(typed), EncodeErrorValue(typed, command, serializer, logger));
             return typed.Code;
         }
         var errorId = Guid.NewGuid().ToString("N")[..12];
@@ -150,6 +150,13 @@ internal static class PipelineStages
         RespWriter.WriteError(output, "UNEXPECTED_ERROR"u8, TinoException.JsonQuote(message));
         return ErrorCodes.UnexpectedError;
     }
+
+    /// <summary>
+    /// How long the error's detail may be on the line: a handler's message was cut before it was quoted, so its quoted
+    /// form is kept whole; any other detail (the pipeline's own, one relayed from another server) is cut at 128 bytes.
+    /// </summary>
+    private static int DetailLimit(TinoException error) =>
+        error.DetailIsQuotedMessage ? RespWriter.MaxQuotedMessageBytes : RespWriter.MaxErrorTextBytes;
 
     /// <summary>The MessagePack of a typed error's value, or nothing: for an error without one, or one that cannot be sent.</summary>
     private static ReadOnlySpan<byte> EncodeErrorValue(TinoException error, string command, MessagePackSerializerOptions serializer, ILogger logger)

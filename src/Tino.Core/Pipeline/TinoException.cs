@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Encodings.Web;
 using MessagePack;
@@ -32,10 +33,13 @@ public class TinoException : Exception
     public string Code { get; }
 
     /// <summary>
-    /// What follows the code on the error line: by default the message as a JSON string, its text cut on a character
-    /// boundary so that the quoted string fits the line's 128 bytes whole.
+    /// What follows the code on the error line: by default the message as a JSON string, its text cut to 128 bytes on a
+    /// character boundary before it is quoted, so the quoted string is always whole.
     /// </summary>
     public virtual string Detail => JsonQuoteWithin(Message, RespWriter.MaxErrorTextBytes);
+
+    /// <summary>Whether <see cref="Detail"/> is the message quoted after its text was cut (false where a subclass writes its own).</summary>
+    internal virtual bool DetailIsQuotedMessage => true;
 
     /// <summary>Whether a typed error value goes with the reply (<see cref="TinoException{TError}"/>).</summary>
     internal virtual bool HasValue => false;
@@ -66,35 +70,19 @@ public class TinoException : Exception
     internal static string JsonQuote(string value) => JsonSerializer.Serialize(value, s_compactJson);
 
     /// <summary>
-    /// Writes <paramref name="value"/> as a compact JSON string of at most <paramref name="maxBytes"/> UTF-8 bytes, cutting
-    /// the text (never a character or a surrogate pair) rather than the quoted form, so the string always ends.
+    /// Writes the first <paramref name="maxBytes"/> UTF-8 bytes of <paramref name="value"/>'s text (never half a character)
+    /// as a compact JSON string: the text is cut, not its quoted form, so the string always ends.
     /// </summary>
     internal static string JsonQuoteWithin(string value, int maxBytes)
     {
-        var quoted = JsonQuote(value);
-        if (Encoding.UTF8.GetByteCount(quoted) <= maxBytes)
+        if (Encoding.UTF8.GetByteCount(value) > maxBytes)
         {
-            return quoted;
+            var text = new byte[maxBytes];
+            Utf8.FromUtf16(value, text, out _, out int written, replaceInvalidSequences: true);
+            value = Encoding.UTF8.GetString(text, 0, written);
         }
-        // The longest prefix whose quoted form fits: escapes make the quoted length grow unevenly, so search for it.
-        int fits = 0, tooLong = value.Length;
-        while (tooLong - fits > 1)
-        {
-            var middle = (fits + tooLong) / 2;
-            if (Encoding.UTF8.GetByteCount(JsonQuote(Prefix(value, middle))) <= maxBytes)
-            {
-                fits = middle;
-            }
-            else
-            {
-                tooLong = middle;
-            }
-        }
-        return JsonQuote(Prefix(value, fits));
+        return JsonQuote(value);
     }
-
-    private static string Prefix(string value, int length) =>
-        length > 0 && char.IsHighSurrogate(value[length - 1]) ? value[..(length - 1)] : value[..length];
 
     /// <summary>Writes <paramref name="values"/> as a compact JSON array, the form of an error location.</summary>
     internal static string JsonArray(IEnumerable<object> values) => JsonSerializer.Serialize(values, s_compactJson);

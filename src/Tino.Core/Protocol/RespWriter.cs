@@ -13,6 +13,12 @@ public static class RespWriter
     /// <summary>The most bytes of caller text an error line carries: a detail, or a whole raw line (PROTOCOL.md section 3).</summary>
     internal const int MaxErrorTextBytes = 128;
 
+    /// <summary>
+    /// The most bytes of a handler's quoted message: 128 bytes of text, each byte at worst a six-byte JSON escape, and
+    /// the quotes. Its text was cut before it was quoted; the line must not cut the quoted form again.
+    /// </summary>
+    internal const int MaxQuotedMessageBytes = 6 * MaxErrorTextBytes + 2;
+
     // '*' or '$', at most 11 characters of int ("-2147483648"), CRLF.
     private const int LengthHeaderBudget = 1 + 11 + 2;
 
@@ -60,13 +66,20 @@ public static class RespWriter
     /// base64 (standard alphabet, padded) as a JSON string. The detail is cut as the overload without a value cuts it;
     /// the value is never cut (its writer bounds it), and base64 holds no CR, LF or quote.
     /// </summary>
-    internal static void WriteError(IBufferWriter<byte> writer, ReadOnlySpan<byte> code, ReadOnlySpan<char> detail, ReadOnlySpan<byte> value)
+    internal static void WriteError(IBufferWriter<byte> writer, ReadOnlySpan<byte> code, ReadOnlySpan<char> detail, ReadOnlySpan<byte> value) =>
+        WriteError(writer, code, detail, MaxErrorTextBytes, value);
+
+    /// <summary>
+    /// Writes an error whose detail is at most <paramref name="maxDetailBytes"/> (a handler's message, quoted after its text
+    /// was cut: <see cref="MaxQuotedMessageBytes"/>), followed by a value when there is one.
+    /// </summary>
+    internal static void WriteError(IBufferWriter<byte> writer, ReadOnlySpan<byte> code, ReadOnlySpan<char> detail, int maxDetailBytes, ReadOnlySpan<byte> value)
     {
         ArgumentNullException.ThrowIfNull(writer);
         int encoded = value.IsEmpty ? 0 : Base64.GetMaxEncodedToUtf8Length(value.Length);
 
-        // '-', the code, a space, at most 128 bytes of detail, then ' "', the base64 and '"' when there is a value, CRLF.
-        Span<byte> span = writer.GetSpan(1 + code.Length + 1 + MaxErrorTextBytes + (encoded > 0 ? encoded + 3 : 0) + 2);
+        // '-', the code, a space, at most maxDetailBytes of detail, then ' "', the base64 and '"' when there is a value, CRLF.
+        Span<byte> span = writer.GetSpan(1 + code.Length + 1 + maxDetailBytes + (encoded > 0 ? encoded + 3 : 0) + 2);
         span[0] = (byte)'-';
         code.CopyTo(span[1..]);
         int length = 1 + code.Length;
@@ -75,7 +88,7 @@ public static class RespWriter
             span[length++] = (byte)' ';
 
             // Stops before a character that does not fit whole, so the cut never splits a UTF-8 sequence.
-            Utf8.FromUtf16(detail, span.Slice(length, MaxErrorTextBytes), out _, out int written, replaceInvalidSequences: true);
+            Utf8.FromUtf16(detail, span.Slice(length, maxDetailBytes), out _, out int written, replaceInvalidSequences: true);
             length += written;
         }
         ReplaceLineBreaks(span[1..length]);

@@ -134,7 +134,7 @@ let tests =
                         Expect.equal (error.DecodeErrorValue<struct (string * int)>()) (struct ("plum", 3)) "value"
                     | other -> failtestf "expected a TinoRemoteException, got %O" other)
             }
-            test "a long message is cut on a character, and its JSON string still ends" {
+            test "a long message is cut to 128 bytes of text on a character, then quoted whole" {
                 let message = String.replicate 60 "he said \"stop\" \\ é "
                 let app = TinoApp.Empty.WithCommand("refuse", Func<int>(fun () -> raise (TinoException("REFUSED", message))))
                 withApp app (fun server ->
@@ -142,8 +142,10 @@ let tests =
                     let line = errorText (connection.Call "refuse")
                     let detail = line.Substring("REFUSED ".Length)
                     let text = Text.Json.JsonSerializer.Deserialize<string> detail
-                    Expect.isLessThanOrEqual (Text.Encoding.UTF8.GetByteCount detail) 128 "within the line's 128 bytes"
-                    Expect.stringStarts message (nonNull text) "the start of the message, whole characters")
+                    let text = nonNull text
+                    Expect.stringStarts message text "the start of the message, whole characters"
+                    Expect.isLessThanOrEqual (Text.Encoding.UTF8.GetByteCount text) 128 "at most 128 bytes of text"
+                    Expect.isGreaterThan (Text.Encoding.UTF8.GetByteCount text) 125 "as much as fits: 'é' is two bytes")
             }
         ]
         testList "implement_with" [

@@ -140,12 +140,13 @@ let errors =
                 use c = connect server
                 Expect.stringContains (errorText (c.Call("crash"))) "the secret cause" "exposed")
         }
-        test "no error line contains CR or LF and details are cut to 128 bytes" {
+        test "no error line contains CR or LF, and a message is cut to 128 bytes of text before it is quoted" {
             withServer (fun server ->
                 use c = connect server
                 let error = errorText (c.Call("fail", mp "LONG", mp (String.replicate 300 "x\r\n")))
                 Expect.isFalse (error.Contains "\r" || error.Contains "\n") "one line"
-                Expect.isLessThanOrEqual (Encoding.UTF8.GetByteCount error) (4 + 1 + 128) "cut")
+                let message = Text.Json.JsonSerializer.Deserialize<string>(error.Substring "LONG ".Length)
+                Expect.equal message (String.replicate 300 "x\r\n" |> _.Substring(0, 128)) "the first 128 bytes of text, quoted whole")
         }
         test "bytes that are not RESP reply PROTOCOL_ERROR and close the connection" {
             withServer (fun server ->
