@@ -14,9 +14,14 @@ internal abstract class ArgumentBinder
     /// </summary>
     public static ArgumentBinder Create(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth)
     {
+        if (BorrowedArgumentBinders.For(parameter, maxDepth) is { } borrowed)
+        {
+            return borrowed;
+        }
         var type = parameter.Type;
         var primitive = type.IsValueType
-            && (PrimitiveFormat)typeof(PrimitiveCodec).GetMethod(nameof(PrimitiveCodec.FormatOf))!.MakeGenericMethod(type).Invoke(null, [options])! != PrimitiveFormat.None;
+            && (PrimitiveFormat)typeof(PrimitiveCodec).GetMethod(nameof(PrimitiveCodec.FormatOf))!.MakeGenericMethod(type).Invoke(null, [options])!
+                is not (PrimitiveFormat.None or PrimitiveFormat.Bytes or PrimitiveFormat.Raw);
         return (ArgumentBinder)Activator.CreateInstance(
             (primitive ? typeof(PrimitiveArgumentBinder<>) : typeof(ArgumentBinder<>)).MakeGenericType(type), parameter, options, maxDepth)!;
     }

@@ -19,6 +19,11 @@ internal static class ResultWriter
     /// </summary>
     public static ValueTask Value<T>(CommandContext context, T value, PrimitiveFormat format)
     {
+        if (format >= PrimitiveFormat.Bytes)
+        {
+            BytesReplies.Write(context.Output, value, format);
+            return default;
+        }
         if (format != PrimitiveFormat.None)
         {
             PrimitiveCodec.WriteBulk(context.Output, value, format);

@@ -26,6 +26,16 @@ internal enum PrimitiveFormat : byte
 
     /// <summary><see cref="double"/> with <see cref="CompactDoubleFormatter"/>: float32 when exact, else float64.</summary>
     CompactDouble,
+
+    /// <summary>
+    /// Bytes with the built-in formatter (<c>byte[]</c>, <see cref="ReadOnlyMemory{T}"/> or <see cref="System.Buffers.ReadOnlySequence{T}"/>
+    /// of bytes): a result written as one <c>bin</c> straight into the reply. Not a scalar: arguments of these types
+    /// have binders of their own.
+    /// </summary>
+    Bytes,
+
+    /// <summary>A <see cref="RawMessagePack"/> result: its bytes are the reply as they are.</summary>
+    Raw,
 }
 
 /// <summary>
@@ -49,6 +59,10 @@ internal static partial class PrimitiveCodec
         ArgumentNullException.ThrowIfNull(options);
         var type = typeof(T);
         var expected = type == typeof(int) ? typeof(Int32Formatter)
+            : type == typeof(byte[]) ? typeof(ByteArrayFormatter)
+            : type == typeof(ReadOnlyMemory<byte>) ? typeof(ByteReadOnlyMemoryFormatter)
+            : type == typeof(System.Buffers.ReadOnlySequence<byte>) ? typeof(ByteReadOnlySequenceFormatter)
+            : type == typeof(RawMessagePack) ? typeof(RawMessagePackFormatter)
             : type == typeof(long) ? typeof(Int64Formatter)
             : type == typeof(short) ? typeof(Int16Formatter)
             : type == typeof(sbyte) ? typeof(SByteFormatter)
@@ -76,7 +90,9 @@ internal static partial class PrimitiveCodec
         }
 
         return actual == expected
-            ? type == typeof(bool) ? PrimitiveFormat.Boolean
+            ? type == typeof(RawMessagePack) ? PrimitiveFormat.Raw
+            : type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>) || type == typeof(System.Buffers.ReadOnlySequence<byte>) ? PrimitiveFormat.Bytes
+            : type == typeof(bool) ? PrimitiveFormat.Boolean
             : type == typeof(float) ? PrimitiveFormat.Single
             : type == typeof(double) ? PrimitiveFormat.Double
             : PrimitiveFormat.Integer
