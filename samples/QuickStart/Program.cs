@@ -1,48 +1,40 @@
-// A Tino server built with Tino.Core alone: the app record, three commands, auth and connection state.
-// Run: dotnet run -c Release --project samples/QuickStart -- --port 7534
-// Call: redis-cli -p 7534 PING; redis-cli -p 7534 ADD $'\x01' $'\x02' (MessagePack 1 and 2; prints the byte 3)
+// A Tino server with Tino.Core alone: the app record, four commands, auth and per-connection state.
+// Run: dotnet run -c Release --project samples/QuickStart (add -- --port 7600 for another port); Ctrl+C stops it.
+// Call: redis-cli -p 7534 PING; redis-cli -p 7534 ADD $'\x01' $'\x02' (MessagePack 1 and 2; replies the byte 3)
+using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging;
 using Tino;
 using Tino.Hosting;
 
-var host = ArgumentValue("--host") ?? "127.0.0.1";
-var port = int.Parse(ArgumentValue("--port") ?? "7534");
-
-var passwords = new Dictionary<string, string> { ["tinaspassword"] = "tina", ["bobspassword"] = "bob" };
-
 var app = TinoApp.Empty
-    .WithAuth(AuthHandler.Create((string password) => passwords.GetValueOrDefault(password)))
+    .WithAuth(AuthHandler.Create((string password) => password == "tinaspassword" ? "tina" : null))
     .WithState(ConnectionStateFactory.Create(() => 0))
     .WithCommand("add", (int a, int b) => (long)a + b)
-    .WithCommand("whoami", (AuthRequired<string> auth) => auth.Value)
-    .WithCommand("counter", (ConnState<int> calls) => ++calls.Value)
+    .WithCommand("whoami", (AuthRequired<string> auth) => auth.Value)   // needs AUTH first
+    .WithCommand("counter", (ConnState<int> calls) => ++calls.Value)     // private to each connection
     .WithCommand("sleep", async (int ms, CancellationToken cancellation) =>
     {
         await Task.Delay(ms, cancellation);
         return ms;
     });
 
-using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-await using var server = new TinoServer(app, loggerFactory);
-await server.StartAsync(new IPEndPoint(IPAddress.Parse(host), port));
-Console.WriteLine($"Tino listening on redis://{host}:{server.LocalEndPoint!.Port}");
+var port = args is ["--port", var given] ? int.Parse(given, CultureInfo.InvariantCulture) : 7534;
 
+// Ctrl+C (SIGINT) and SIGTERM stop the server gracefully instead of killing the process.
 using var stop = new CancellationTokenSource();
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => { signal.Cancel = true; stop.Cancel(); });
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; stop.Cancel(); });
-try
-{
-    await Task.Delay(Timeout.Infinite, stop.Token);
-}
-catch (OperationCanceledException)
-{
-    // Ctrl+C or SIGTERM: DisposeAsync drains the connections.
-}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-string? ArgumentValue(string name)
+await using var server = new TinoServer(app);   // warnings and errors go to stderr; or pass an ILoggerFactory
+await server.StartAsync(new IPEndPoint(IPAddress.Loopback, port));
+Console.WriteLine($"Tino listening on redis://127.0.0.1:{server.LocalEndPoint!.Port}");
+
+await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+// Leaving here disposes the server: it answers the calls already read, runs the shut-down hooks, and stops.
+
+void Stop(PosixSignalContext signal)
 {
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    signal.Cancel = true;
+    stop.Cancel();
 }

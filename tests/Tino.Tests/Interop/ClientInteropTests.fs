@@ -63,7 +63,7 @@ let private sampleDll (name: string) =
     Path.Combine(__SOURCE_DIRECTORY__, "..", "..", "..", "samples", name, "bin", configuration, "net10.0", $"{name}.dll")
 
 /// The code block that the README shows under `<!-- path -->`.
-let private readmeBlock (path: string) =
+let readmeBlock (path: string) =
     let readme = File.ReadAllText(Path.Combine(__SOURCE_DIRECTORY__, "..", "..", "..", "README.md"))
     let marker = $"<!-- {path} -->"
     let start = readme.IndexOf marker

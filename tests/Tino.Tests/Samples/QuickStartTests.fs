@@ -1,5 +1,6 @@
-/// samples/QuickStart.FSharp run as a process, as a new user runs it: `Tino.run` with no logging set up, and on a port
-/// another process holds.
+/// The quick starts run as processes, as a new user runs them: samples/QuickStart (the README's first server, shown
+/// there as it is) until SIGTERM; samples/QuickStart.FSharp (`Tino.run` with no logging set up) also on a port another
+/// process holds.
 module Tino.Tests.Samples.QuickStartTests
 
 open System
@@ -11,6 +12,7 @@ open Tino.Tests.Hosting.TestServer
 open Tino.Tests.ScaleOut.Processes
 open Tino.Tests.CSharp.InteropServerTests
 open Tino.Tests.Interop.RealClientTests
+open Tino.Tests.Interop.ClientInteropTests
 
 [<Tests>]
 let quickStart =
@@ -39,5 +41,27 @@ let quickStart =
             Expect.isTrue id.Success $"an error id in the reply: {error}"
             child.WaitForLine(Regex $"Command divide failed with unexpected error {id.Groups[1].Value}", TimeSpan.FromSeconds 10.0) |> ignore
             child.WaitForLine(Regex "System.DivideByZeroException", TimeSpan.FromSeconds 10.0) |> ignore
+        }
+    ]
+
+[<Tests>]
+let coreQuickStart =
+    testSequenced <| testList "QuickStart sample (Tino.Core alone)" [
+        test "serves its commands until SIGTERM, then exits 0" {
+            let code =
+                runSample "QuickStart" [ "--port"; "0" ] (fun port ->
+                    use c = new RespConnection(port)
+                    Expect.equal (value<int64> (c.Call("add", mp 1, mp 2))) 3L "add"
+                    Expect.equal (errorText (c.Call("whoami"))) notAuthenticated "whoami needs AUTH first"
+                    Expect.equal (text (c.Call("AUTH", ascii "tinaspassword"))) "OK" "AUTH"
+                    Expect.equal (value<string> (c.Call("whoami"))) "tina" "whoami"
+                    Expect.equal [ for _ in 1..2 -> value<int> (c.Call("counter")) ] [ 1; 2 ] "counter"
+                    Expect.equal (value<int> (c.Call("sleep", mp 5))) 5 "sleep")
+            Expect.equal code 0 "exit code"
+        }
+        test "the README shows it as it is" {
+            let path = "samples/QuickStart/Program.cs"
+            let source = IO.File.ReadAllText(IO.Path.Combine(__SOURCE_DIRECTORY__, "..", "..", "..", path))
+            Expect.equal (readmeBlock path) source path
         }
     ]
