@@ -1,4 +1,4 @@
-// Streams and events against an interop server (shared/INTEROP.md: range, notify), in one run:
+// Streams and events against an interop server (docs/interop-server.md: range, notify), in one run:
 //   1. items/s reading range(N) through the Tino client (ITER, then NEXT requests kept in flight);
 //   2. items/s reading the same through raw ITER/NEXT sent by StackExchange.Redis, one NEXT at a time;
 //   3. events/s delivered to S subscribers (Tino client subscriptions), published with notify by 50 callers.

@@ -1,6 +1,6 @@
 namespace Tino.Samples.InteropServer.CSharp;
 
-/// <summary>The interop command surface of shared/INTEROP.md, built with the fluent builder.</summary>
+/// <summary>The interop command surface of docs/interop-server.md, built with the fluent builder.</summary>
 public static class InteropApp
 {
     private static readonly Dictionary<string, string> s_passwords = new()
@@ -30,6 +30,7 @@ public static class InteropApp
             })
             .Command("blob", (int n) => Blob(n))
             .Command("blob_len", (byte[] b) => b.Length)
+            .Command("echo_bin", (ReadOnlyMemory<byte> b) => b)   // borrowed from the request, written straight out
             .Command("range", (int n) => AsyncEnumerable.Range(0, n))
             .Command("shape_name", (Shape s) => s.Describe())
             .Command("notify", (string channel, object? v, Publisher events) => events.Publish(channel, v))

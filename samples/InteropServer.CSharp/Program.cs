@@ -1,4 +1,4 @@
-// The interop server of shared/INTEROP.md, built with the C# fluent builder.
+// The interop server of docs/interop-server.md, built with the C# fluent builder.
 // Run: dotnet run -c Release --project samples/InteropServer.CSharp -- --host 127.0.0.1 --port 7534
 using System.Globalization;
 using System.Net;

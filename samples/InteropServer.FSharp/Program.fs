@@ -1,4 +1,4 @@
-// The F# interop server (shared/INTEROP.md).
+// The F# interop server (docs/interop-server.md).
 // Run: dotnet run -c Release --project samples/InteropServer.FSharp -- --host 127.0.0.1 --port 7534
 module Tino.Samples.InteropServer.Program
 
@@ -14,6 +14,12 @@ let private argument (argv: string[]) name fallback =
 let main argv =
     let host = argument argv "--host" "127.0.0.1"
     let port = int (argument argv "--port" "7534")
-    use logging = LoggerFactory.Create(fun builder -> builder.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning) |> ignore)
+    // Logs go to stderr: stdout carries only the listening line.
+    use logging =
+        LoggerFactory.Create(fun builder ->
+            builder
+                .AddConsole(fun console -> console.LogToStandardErrorThreshold <- LogLevel.Trace)
+                .SetMinimumLevel(LogLevel.Warning)
+            |> ignore)
     InteropApp.create () |> Tino.runWith logging host port
     0

@@ -1,6 +1,6 @@
 """Read a Tino stream and a Tino event channel with redis-py alone (no MessagePack library).
 
-Against an interop server (shared/INTEROP.md): `range` streams 0 .. n-1, `notify` publishes an event.
+Against an interop server (docs/interop-server.md): `range` streams 0 .. n-1, `notify` publishes an event.
 Usage: python3 streams_and_events.py [port]   (default 7534)
 """
 import struct

@@ -129,7 +129,7 @@ public sealed record Circle(double Radius) : Shape;
 /// <summary>Case 1.</summary>
 public sealed record Rect(double Width, double Height) : Shape;
 
-/// <summary>The interop command surface (shared/INTEROP.md) as a client contract, for either interop server.</summary>
+/// <summary>The interop command surface (docs/interop-server.md) as a client contract, for either interop server.</summary>
 public interface IInterop
 {
     /// <summary>add</summary>
@@ -173,6 +173,9 @@ public interface IInterop
 
     /// <summary>blob_len</summary>
     ValueTask<int> BlobLenAsync(byte[] b);
+
+    /// <summary>echo_bin</summary>
+    Task<byte[]> EchoBinAsync(byte[] b);
 
     /// <summary>shape_name</summary>
     Task<string> ShapeNameAsync(Shape s);

@@ -1,4 +1,4 @@
-/// samples/InteropServer.CSharp (shared/INTEROP.md built with the C# builder) and samples/QuickStart.CSharp, in process and as processes.
+/// samples/InteropServer.CSharp (docs/interop-server.md built with the C# builder) and samples/QuickStart.CSharp, in process and as processes.
 module Tino.Tests.CSharp.InteropServerTests
 
 open System
@@ -20,7 +20,7 @@ let private map (pairs: (string * objnull) list) = Collections.Generic.Dictionar
 
 let private note (text: string) (completed: bool) = mp (map [ "text", box text; "completed", box completed ])
 
-/// Requests for every INTEROP.md command but crash and shape_name (which the Tino.Core app lacks), errors included.
+/// Requests for every interop command but crash, shape_name and echo_bin (which the Tino.Core app lacks), errors included.
 let private sharedRequests =
     [ request "add" [ mp 1; mp 2 ]
       request "add" [ mp Int32.MaxValue; mp Int32.MaxValue ]
@@ -49,7 +49,7 @@ let private sharedRequests =
 [<Tests>]
 let inProcess =
     testSequenced <| testList "C# interop server" [
-        test "answers every INTEROP.md command" {
+        test "answers every interop command" {
             withApp (InteropApp.Create()) (fun server ->
                 use c = connect server
                 Expect.equal (value<int64> (c.Call("add", mp Int32.MaxValue, mp Int32.MaxValue))) 4294967294L "add, 64-bit"
@@ -74,6 +74,7 @@ let inProcess =
                 Expect.equal (value<int> (c.Call("sleep", mp 10))) 10 "sleep"
                 Expect.equal (value<byte[]> (c.Call("blob", mp 300))) (Array.init 300 (fun i -> byte (i % 251))) "blob"
                 Expect.equal (value<int> (c.Call("blob_len", mp (Array.zeroCreate<byte> 70000)))) 70000 "blob_len"
+                Expect.equal (value<byte[]> (c.Call("echo_bin", mp [| 7uy; 8uy; 9uy |]))) [| 7uy; 8uy; 9uy |] "echo_bin"
                 let circle = mp [| box 0; box (map [ "radius", box 1.5 ]) |]
                 Expect.equal (value<string> (c.Call("shape_name", circle))) "circle 1.5" "a circle"
                 let rect = mp [| box 1; box (map [ "width", box 2.0; "height", box 0.1 ]) |]
@@ -86,11 +87,13 @@ let inProcess =
         test "replies the same bytes as the interop app built on Tino.Core alone" {
             expectSameReplies (InteropApp.Create()) (TestApp.create ()) sharedRequests
         }
-        test "replies the same bytes as the F# interop server built with tino { }, shapes included" {
+        test "replies the same bytes as the F# interop server built with tino { }, shapes and echo_bin included" {
             let shapes =
                 [ request "shape_name" [ mp [| box 0; box (map [ "radius", box 1.5 ]) |] ]
                   request "shape_name" [ mp [| box 1; box (map [ "width", box 2.0; "height", box 0.1 ]) |] ]
-                  request "shape_name" [ mp [| box 7; box (map []) |] ] ]
+                  request "shape_name" [ mp [| box 7; box (map []) |] ]
+                  request "echo_bin" [ mp (Array.init 300 byte) ]
+                  request "echo_bin" [ mp "not bin" ] ]
             expectSameReplies (InteropApp.Create()) (Tino.Samples.InteropServer.InteropApp.create ()) (sharedRequests @ shapes)
         }
         test "StackExchange.Redis authenticates and calls the C# interop server" {

@@ -13,7 +13,7 @@ open Tino.CSharp.TestKit
 open Tino.Tests.Client.ClientTests
 open Tino.Tests.Client.Hosts
 
-/// The interop contract through a proxy: every INTEROP.md command but range (a stream, below) and notify (an event).
+/// The interop contract through a proxy: every interop command but range (a stream, below) and notify (an event).
 let expectInterop (interop: IInterop) =
     Expect.equal (await (interop.AddAsync(Int32.MaxValue, Int32.MaxValue))) 4294967294L "add"
     Expect.equal (awaitValue (interop.EchoValueAsync "echo")) (box "echo") "echo_value"
@@ -30,6 +30,7 @@ let expectInterop (interop: IInterop) =
     Expect.equal (await (interop.SleepAsync(5, CancellationToken.None))) 5 "sleep"
     Expect.equal (await (interop.BlobAsync 300)) (Array.init 300 (fun i -> byte (i % 251))) "blob"
     Expect.equal (awaitValue (interop.BlobLenAsync [| 1uy; 2uy; 3uy |])) 3 "blob_len"
+    Expect.equal (await (interop.EchoBinAsync [| 4uy; 5uy |])) [| 4uy; 5uy |] "echo_bin"
     Expect.equal (await (interop.ShapeNameAsync(Circle 1.5))) "circle 1.5" "shape_name, case 0"
     Expect.equal (await (interop.ShapeNameAsync(Rect(2.0, 3.0)))) "rect 2 3" "shape_name, case 1"
 

@@ -19,7 +19,7 @@ let withHost (app: TinoApp) (options: TinoClientOptions) (body: TinoTestHost -> 
 /// Client options that authenticate as tina on the test and interop apps.
 let tina = TinoClientOptions(Password = "tinaspassword")
 
-/// The interop servers (shared/INTEROP.md) of both fronts, each a fresh app.
+/// The interop servers (docs/interop-server.md) of both fronts, each a fresh app.
 let interopServers: (string * (unit -> TinoApp)) list =
     [ "the F# interop server", Tino.Samples.InteropServer.InteropApp.create
       "the C# interop server", Tino.Samples.InteropServer.CSharp.InteropApp.Create ]

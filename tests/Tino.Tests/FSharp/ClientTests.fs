@@ -89,7 +89,7 @@ let shapesApp () =
         implement (shapesApi ())
     }
 
-/// The interop command surface (shared/INTEROP.md) as a record of functions, for either interop server.
+/// The interop command surface (docs/interop-server.md) as a record of functions, for either interop server.
 type InteropApi =
     { add: int -> int -> Task<int64>
       echo_value: string -> Task<string>
@@ -105,6 +105,7 @@ type InteropApi =
       sleep: int -> CancellationToken -> Task<int>
       blob: int -> Task<byte[]>
       blob_len: byte[] -> Async<int>
+      echo_bin: byte[] -> Task<byte[]>
       shape_name: Shape -> Task<string> }
 
 /// The interop servers' stream command (`range n` gives 0 .. n-1) as fields of a record, beside a plain call.
@@ -214,6 +215,7 @@ let contracts =
                         Expect.equal (await (api.sleep 5 CancellationToken.None)) 5 "sleep"
                         Expect.equal (await (api.blob 300)) (Array.init 300 (fun i -> byte (i % 251))) "blob"
                         Expect.equal (run (api.blob_len [| 1uy; 2uy; 3uy |])) 3 "blob_len"
+                        Expect.equal (await (api.echo_bin [| 4uy; 5uy |])) [| 4uy; 5uy |] "echo_bin"
                         Expect.equal (await (api.shape_name (Circle 1.5))) "circle 1.5" "shape_name, case 0"
                         Expect.equal (await (api.shape_name (Rect(2.0, 3.0)))) "rect 2 3" "shape_name, case 1")
                 }

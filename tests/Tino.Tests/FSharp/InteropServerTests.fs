@@ -107,11 +107,12 @@ let commands =
                 Expect.equal (value<int> (c.Call("sleep", mp 50))) 50 "ms"
                 Expect.isGreaterThanOrEqual watch.ElapsedMilliseconds 45L "waited")
         }
-        test "blob and blob_len" {
+        test "blob, blob_len and echo_bin" {
             withInterop (fun server ->
                 use c = connect server
                 Expect.equal (value<byte[]> (c.Call("blob", mp 300))) (Array.init 300 (fun i -> byte (i % 251))) "blob"
-                Expect.equal (value<int> (c.Call("blob_len", mp (Array.zeroCreate<byte> 1000)))) 1000 "blob_len")
+                Expect.equal (value<int> (c.Call("blob_len", mp (Array.zeroCreate<byte> 1000)))) 1000 "blob_len"
+                Expect.equal (value<byte[]> (c.Call("echo_bin", mp [| 1uy; 2uy; 3uy |]))) [| 1uy; 2uy; 3uy |] "echo_bin")
         }
         test "shape_name reads the Shape union" {
             withInterop (fun server ->
@@ -164,6 +165,7 @@ call("fail", "NOT_FOUND", "gone")
 call("crash")
 call("sleep", 10)
 call("blob_len", b"abc")
+call("echo_bin", b"abc")
 call("shape_name", [1, {"width": 2.5, "height": 4.0}])
 call("add", 1)
 call("create_note", {"text": "x"})
@@ -187,6 +189,7 @@ let expectedFromPython =
       "UNEXPECTED"
       "10"
       "3"
+      "b'abc'"
       "'rect 2.5 4'"
       "ERR NUM_ARG_MISMATCH expected 2 got 1"
       "ERR VALIDATION_ERROR [\"command\",\"note\",\"completed\"] \"field is required\" \"bool\""

@@ -1,4 +1,4 @@
-/// The interop command surface (shared/INTEROP.md) built with Tino.Core alone: no front, just the app record.
+/// The interop command surface (docs/interop-server.md) built with Tino.Core alone: no front, just the app record.
 module Tino.Tests.Hosting.TestApp
 
 open System

@@ -1,4 +1,4 @@
-/// Real Redis clients against an interop server (shared/INTEROP.md): redis-py, redis-cli, redis-benchmark and
+/// Real Redis clients against an interop server (docs/interop-server.md): redis-py, redis-cli, redis-benchmark and
 /// StackExchange.Redis, each making calls, getting errors, authenticating, keeping connection state, pipelining and
 /// moving large values. Parameterised by the app factory so that every interop server runs the same matrix.
 module Tino.Tests.Interop.ClientMatrix

@@ -1,4 +1,4 @@
-/// The end-to-end checks every interop server (shared/INTEROP.md) must pass, whichever front built it:
+/// The end-to-end checks every interop server (docs/interop-server.md) must pass, whichever front built it:
 /// the same request bytes must get the same reply bytes.
 module Tino.Tests.Interop.InteropSuite
 
@@ -28,7 +28,7 @@ let bytesOf (reply: RespReply) =
 
 let hex (bytes: byte[]) = Convert.ToHexString bytes
 
-/// Every INTEROP.md command, against a fresh server of `create ()`,
+/// Every interop command, against a fresh server of `create ()`,
 /// leaving out the tests whose names start with one of `without`.
 let tests (label: string) (create: unit -> TinoApp) (without: string list) =
     let withInterop body = withApp (create ()) body
@@ -67,7 +67,7 @@ let tests (label: string) (create: unit -> TinoApp) (without: string list) =
                 use c = connect server
                 let created = bytesOf (c.Call("create_note", mpMap [ "text", mp "milk"; "completed", mp false ]))
                 let expected = mpMap [ "id", mp 1; "text", mp "milk"; "completed", mp false ]
-                Expect.equal (hex created) (hex expected) "the created note, keys in INTEROP.md order"
+                Expect.equal (hex created) (hex expected) "the created note, keys in the documented order"
                 c.Call("create_note", mpMap [ "completed", mp true; "text", mp "eggs"; "extra", mp 5 ]) |> ignore
                 Expect.equal (hex (bytesOf (c.Call("get_note", mp 1)))) (hex expected) "get_note 1"
                 Expect.equal (hex (bytesOf (c.Call("get_note", mp 99)))) "C0" "missing is nil"
@@ -121,6 +121,14 @@ let tests (label: string) (create: unit -> TinoApp) (without: string list) =
                 Expect.equal (hex blob[0..4]) "C600011170" "bin 32 header"
                 Expect.equal blob[5..] (Array.init 70000 (fun i -> byte (i % 251))) "i % 251"
                 Expect.equal (value<int> (c.Call("blob_len", Array.append [| 0xC4uy; 3uy |] [| 9uy; 9uy; 9uy |]))) 3 "len")
+        }
+        test "echo_bin replies the bin it was sent, byte for byte" {
+            withInterop (fun server ->
+                use c = connect server
+                for length in [ 0; 3; 300; 70000 ] do
+                    let sent = mp (Array.init length (fun i -> byte (i % 251)))
+                    Expect.equal (hex (bytesOf (c.Call("echo_bin", sent)))) (hex sent) $"{length} bytes"
+                Expect.stringStarts (errorText (c.Call("echo_bin", mp "text"))) """VALIDATION_ERROR ["command","b"]""" "a string is not bin")
         }
         test "shape_name reads the Shape union" {
             withInterop (fun server ->
