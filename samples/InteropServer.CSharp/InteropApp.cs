@@ -30,7 +30,7 @@ public static class InteropApp
             })
             .Command("blob", (int n) => Blob(n))
             .Command("blob_len", (byte[] b) => b.Length)
-            .Command("echo_bin", (ReadOnlyMemory<byte> b) => b)   // borrowed from the request, written straight out
+            .Command("echo_bin", (ReadOnlyMemory<byte> b) => b) // borrowed from the request, written straight into the reply
             .Command("range", (int n) => AsyncEnumerable.Range(0, n))
             .Command("shape_name", (Shape s) => s.Describe())
             .Command("notify", (string channel, object? v, Publisher events) => events.Publish(channel, v))

@@ -74,7 +74,7 @@ let create () : TinoApp =
         command "sleep" sleep
         command "blob" (fun (n: int) -> Array.init n (fun i -> byte (i % 251)))
         command "blob_len" (fun (b: byte[]) -> b.Length)
-        command "echo_bin" (fun (b: ReadOnlyMemory<byte>) -> b) // borrowed from the request, written straight out
+        command "echo_bin" (fun (b: ReadOnlyMemory<byte>) -> b) // borrowed from the request, written straight into the reply
         command "range" (fun (n: int) -> seq { 0 .. n - 1 })
         command "shape_name" shapeName
         command "notify" (fun (channel: string) (v: obj) (events: Publisher) -> events.Publish(channel, v))

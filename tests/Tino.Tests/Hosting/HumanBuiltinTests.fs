@@ -225,6 +225,7 @@ let tests =
                                 command "SLEEP" [ "ms", "int32" ] "int32" "false"
                                 command "BLOB" [ "n", "int32" ] "bin" "false"
                                 command "BLOB_LEN" [ "b", "bin" ] "int32" "false"
+                                command "ECHO_BIN" [ "b", "bin" ] "bin" "false"
                                 described "true" "RANGE" [ "n", "int32" ] "int32" "false"
                                 command "NOTIFY" [ "channel", "string"; "v", "any" ] "int32" "false" ]
                             "],\"types\":{"
@@ -260,7 +261,7 @@ let tests =
         ]
         testList "COMMAND" [
             test "COMMAND COUNT counts built-ins and the app's commands" {
-                withServer (fun server -> Expect.equal (reply server "COMMAND COUNT") ":36\r\n" "13 built-ins, 7 for streams and events, 16 commands")
+                withServer (fun server -> Expect.equal (reply server "COMMAND COUNT") ":37\r\n" "13 built-ins, 7 for streams and events, 17 commands")
             }
             test "COMMAND INFO replies Redis 7's ten-element entry, and nil for an unknown name" {
                 withServer (fun server ->
@@ -272,7 +273,7 @@ let tests =
                 withServer (fun server ->
                     use c = connect server
                     let all = c.Call("COMMAND")
-                    Expect.equal all.Items.Count 36 "every command"
+                    Expect.equal all.Items.Count 37 "every command"
                     for entry in all.Items do
                         Expect.equal entry.Items.Count 10 "ten elements"
                         Expect.equal [ entry.Items[0].Kind; entry.Items[1].Kind; entry.Items[2].Kind; entry.Items[3].Kind ]
@@ -293,7 +294,7 @@ let tests =
                 withServer (fun server ->
                     use c = connect server
                     let hints = hints (c.Call("COMMAND", ascii "DOCS"))
-                    Expect.equal hints.Count 36 "every command"
+                    Expect.equal hints.Count 37 "every command"
                     Expect.equal hints["ADD"] "a b" "names of the parameters"
                     Expect.equal hints["CREATE_NOTE"] "note" "one parameter"
                     Expect.equal hints["READ_NOTES"] "" "none"

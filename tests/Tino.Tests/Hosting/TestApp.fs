@@ -51,5 +51,6 @@ let create () : TinoApp =
                 })))
         .WithCommand(command "blob" (Func<int, byte[]>(fun n -> Array.init n (fun i -> byte (i % 251)))))
         .WithCommand(command "blob_len" (Func<byte[], int>(fun b -> b.Length)))
+        .WithCommand(command "echo_bin" (Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>(fun b -> b)))
         .WithCommand(command "range" (Func<int, Collections.Generic.IAsyncEnumerable<int>>(fun n -> Linq.AsyncEnumerable.Range(0, n))))
         .WithCommand(command "notify" (Func<string, objnull, Publisher, int>(fun channel v events -> events.Publish(channel, v))))

@@ -3,10 +3,9 @@ module Tino.Tests.Interop.InteropServerTests
 
 open Expecto
 
-/// Tino.Core's own rendering of the interop surface, without the union command only the fronts can express, and
-/// without echo_bin (the built-in tests pin that app's command list).
+/// Tino.Core's own rendering of the interop surface, without the union command only the fronts can express.
 [<Tests>]
-let core = InteropSuite.tests "Tino.Core" Tino.Tests.Hosting.TestApp.create [ "shape_name"; "echo_bin" ]
+let core = InteropSuite.tests "Tino.Core" Tino.Tests.Hosting.TestApp.create [ "shape_name" ]
 
 /// The F# interop server, built with `tino { }`.
 [<Tests>]
