@@ -319,8 +319,15 @@ internal sealed partial class Connection
             return false;
         }
         _inFlight.Enqueue((context, reply));
-        pending = _inFlight.Count >= _maxInFlight ? CompleteOldestAsync() : default;
-        return _inFlight.Count >= _maxInFlight;
+        if (_inFlight.Count < _maxInFlight)
+        {
+            pending = default;
+            return false;
+        }
+        // Decided before the call: CompleteOldestAsync dequeues at once, so the count no longer says it must be awaited,
+        // and a wait not awaited would write its reply whenever its call ended, out of request order.
+        pending = CompleteOldestAsync();
+        return true;
     }
 
     private CommandContext RentContext() =>

@@ -32,6 +32,13 @@ let calls =
                 use c = connect server
                 Expect.equal (value<int64> (c.Call("add", mp 1, mp 2))) 3L "1 + 2")
         }
+        test "overlapping calls reply in request order, more of them in one read than the limit, the later ending first" {
+            withApp ((TestApp.create ()).WithOptions(TinoOptions(MaxConcurrentCallsPerConnection = 4))) (fun server ->
+                use c = connect server
+                let delays = [ for i in 20 .. -1 .. 1 -> i * 5 ]
+                c.Send(Array.concat [ for ms in delays -> request "sleep" [ mp ms ] ])
+                Expect.equal [ for _ in delays -> value<int> (c.ReadReply()) ] delays "each reply in its request's place")
+        }
         test "the reply is the exact bytes of PROTOCOL.md's example" {
             withServer (fun server ->
                 use c = connect server
