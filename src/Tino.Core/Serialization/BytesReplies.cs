@@ -48,10 +48,15 @@ internal static class BytesReplies
 
     private static void WriteBin(IBufferWriter<byte> output, ReadOnlySpan<byte> payload)
     {
+        // Room for all of it at once, so the output grows to its size once rather than by halves as it is copied in.
+        output.GetSpan(BulkOverhead + payload.Length);
         WriteBinHeader(output, payload.Length);
         output.Write(payload);
         RespWriter.WriteCrlf(output);
     }
+
+    /// <summary>'$', at most 10 digits and CRLF, a bin header of at most 5 bytes, the closing CRLF.</summary>
+    private const int BulkOverhead = 1 + 10 + 2 + 5 + 2;
 
     /// <summary>Writes <c>$&lt;length&gt;\r\n</c> and the MessagePack bin header of a payload of <paramref name="length"/> bytes.</summary>
     private static void WriteBinHeader(IBufferWriter<byte> output, int length)

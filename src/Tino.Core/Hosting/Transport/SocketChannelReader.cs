@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Tasks.Sources;
@@ -13,6 +15,16 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     private const int FirstBufferSize = 4096;
     private const int MinimumReadSize = 1024;
 
+    /// <summary>The largest first buffer a connection asks for after large requests (the pool keeps arrays this size).</summary>
+    private const int MaxFirstBufferSize = 1 << 20;
+
+    /// <summary>
+    /// How much one wake-up reads, growing the buffer, while each read fills it: a pipelined batch of large requests is
+    /// then parsed, answered and flushed together rather than one request per read and one send per reply. Bounded so
+    /// that a fast sender cannot make the connection buffer much ahead of what the parser has checked.
+    /// </summary>
+    private const int MaxEagerReadBytes = 256 * 1024;
+
     /// <summary>The high bit of a <see cref="ReadOnlySequence{T}"/> position's integer marks its kind, not its index.</summary>
     private const int PositionIndexMask = int.MaxValue;
 
@@ -26,6 +38,12 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     private bool _endOfStream;
     private bool _completed;
     private int _cancelNext;
+
+    /// <summary>
+    /// The size the next buffer starts at: the size the last one grew to, so a connection that sends large requests
+    /// receives its next batch in one buffer and one read, instead of growing one from 4 KiB by copies and reads again.
+    /// </summary>
+    private int _firstBufferSize = FirstBufferSize;
     private CancellationToken _waitToken;
     private CancellationTokenRegistration _waitRegistration;
 
@@ -121,10 +139,22 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     public void OnReadable()
     {
         ReserveReadSpace();
+        var free = _buffer.Length - _end;
         var received = channel.Receive(_buffer.AsSpan(_end));
         if (received > 0)
         {
             _end += (int)received;
+            while (received == free && _end - _start < MaxEagerReadBytes)
+            {
+                Grow();
+                free = _buffer.Length - _end;
+                received = channel.Receive(_buffer.AsSpan(_end));
+                if (received <= 0)
+                {
+                    break; // Nothing more now (EAGAIN), or the end or an error, which the next read meets.
+                }
+                _end += (int)received;
+            }
             Finish(Result(canceled: false));
             return;
         }
@@ -191,11 +221,12 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
         new(_buffer is null ? default : new ReadOnlySequence<byte>(_buffer, _start, _end - _start), canceled, _endOfStream);
 
     /// <summary>Room for at least <see cref="MinimumReadSize"/> bytes after the unread ones: rent, move them to the front, or grow.</summary>
+    [MemberNotNull(nameof(_buffer))]
     private void ReserveReadSpace()
     {
         if (_buffer is null)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(FirstBufferSize);
+            _buffer = ArrayPool<byte>.Shared.Rent(_firstBufferSize);
             _start = _end = _examined = 0;
             return;
         }
@@ -203,8 +234,17 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
         {
             return;
         }
+        Grow();
+    }
+
+    /// <summary>Moves the unread bytes to the front, into a buffer twice the size when they fill more than all but <see cref="MinimumReadSize"/> of this one.</summary>
+    [MemberNotNull(nameof(_buffer))]
+    private void Grow()
+    {
+        Debug.Assert(_buffer is not null);
         var unread = _end - _start;
         var target = _buffer.Length - unread >= MinimumReadSize ? _buffer : ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+        _firstBufferSize = Math.Min(Math.Max(_firstBufferSize, target.Length), MaxFirstBufferSize);
         Buffer.BlockCopy(_buffer, _start, target, 0, unread);
         if (!ReferenceEquals(target, _buffer))
         {
@@ -220,6 +260,12 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     {
         if (_buffer is not null)
         {
+            // A batch that used less than a quarter of its buffer lets the next one start smaller: the size follows the
+            // connection's requests down as well as up.
+            if (_end < _buffer.Length / 4)
+            {
+                _firstBufferSize = Math.Max(FirstBufferSize, _firstBufferSize / 2);
+            }
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = null;
         }

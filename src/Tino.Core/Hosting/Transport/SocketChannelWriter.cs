@@ -13,6 +13,12 @@ internal sealed class SocketChannelWriter(SocketChannel channel) : PipeWriter, I
 {
     private const int FirstBufferSize = 4096;
 
+    /// <summary>The largest first buffer a connection asks for after large replies.</summary>
+    private const int MaxFirstBufferSize = 1 << 20;
+
+    /// <summary>The size the next buffer starts at: as the reader's, the size the last one grew to, halved after small batches.</summary>
+    private int _firstBufferSize = FirstBufferSize;
+
     private ManualResetValueTaskSourceCore<FlushResult> _pending = new() { RunContinuationsAsynchronously = false };
     private byte[]? _buffer;
     private int _written;
@@ -137,7 +143,7 @@ internal sealed class SocketChannelWriter(SocketChannel channel) : PipeWriter, I
         sizeHint = Math.Max(sizeHint, 1);
         if (_buffer is null)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(FirstBufferSize, sizeHint));
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_firstBufferSize, sizeHint));
             return;
         }
         if (_buffer.Length - _written >= sizeHint)
@@ -146,6 +152,7 @@ internal sealed class SocketChannelWriter(SocketChannel channel) : PipeWriter, I
         }
         var unsent = _written - _sent;
         var target = _buffer.Length - unsent >= sizeHint ? _buffer : ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, unsent + sizeHint));
+        _firstBufferSize = Math.Min(Math.Max(_firstBufferSize, target.Length), MaxFirstBufferSize);
         Buffer.BlockCopy(_buffer, _sent, target, 0, unsent);
         if (!ReferenceEquals(target, _buffer))
         {
@@ -160,6 +167,10 @@ internal sealed class SocketChannelWriter(SocketChannel channel) : PipeWriter, I
     {
         if (_buffer is not null)
         {
+            if (_written < _buffer.Length / 4)
+            {
+                _firstBufferSize = Math.Max(FirstBufferSize, _firstBufferSize / 2);
+            }
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = null;
         }
