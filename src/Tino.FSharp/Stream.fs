@@ -114,17 +114,21 @@ module AsyncEnumerableLoops =
 
         /// <summary><c>for item in stream do ...</c> in <c>task { }</c>.</summary>
         member inline this.For(stream: IAsyncEnumerable<'T>, body: 'T -> TaskCode<'TOverall, unit>) : TaskCode<'TOverall, unit> =
-            this.Using(
-                stream.GetAsyncEnumerator CancellationToken.None,
-                fun (items: IAsyncEnumerator<'T>) ->
-                    let more = ref false
-                    this.Combine(
-                        this.Bind(items.MoveNextAsync(), fun found -> (more.Value <- found; this.Zero())),
-                        this.While(
-                            (fun () -> more.Value),
-                            this.Combine(
-                                this.Delay(fun () -> body items.Current),
-                                this.Bind(items.MoveNextAsync(), fun found -> (more.Value <- found; this.Zero()))))))
+            // Every step that calls the enumerator is delayed: where the compiler cannot make the task a state machine
+            // (a top-level task, say), the code is built once and run as objects, and an undelayed MoveNextAsync would
+            // be called once and its ValueTask awaited on every turn.
+            this.Delay(fun () ->
+                this.Using(
+                    stream.GetAsyncEnumerator CancellationToken.None,
+                    fun (items: IAsyncEnumerator<'T>) ->
+                        let more = ref false
+                        this.Combine(
+                            this.Delay(fun () -> this.Bind(items.MoveNextAsync(), fun found -> (more.Value <- found; this.Zero()))),
+                            this.While(
+                                (fun () -> more.Value),
+                                this.Combine(
+                                    this.Delay(fun () -> body items.Current),
+                                    this.Delay(fun () -> this.Bind(items.MoveNextAsync(), fun found -> (more.Value <- found; this.Zero()))))))))
 
     type AsyncBuilder with
 

@@ -3,7 +3,7 @@ module MyService.Api
 
 open Tino.FSharp
 
-/// One line of an order; on the wire a map: {"Item": "tea", "PriceCents": 250, "Quantity": 2}.
+/// One line of an order; on the wire a map in snake case: {"item": "tea", "price_cents": 250, "quantity": 2}.
 type Line = { Item: string; PriceCents: int; Quantity: int }
 
 /// Why an order has no total. An Error replies its case as the code: -EMPTY_ORDER, -BAD_QUANTITY "<item>".
