@@ -1,3 +1,4 @@
+using System.Buffers;
 using MessagePack;
 using Tino.Serialization;
 
@@ -7,6 +8,17 @@ namespace Tino;
 internal abstract class ArgumentBinder
 {
     public abstract void Bind(CommandContext context, int position);
+
+    /// <summary>Refuses an argument that is not exactly one well-formed MessagePack value within the nesting limit.</summary>
+    protected static void RequireWellFormed(in ReadOnlySequence<byte> bytes, int maxDepth, string name, string expectedType)
+    {
+        if (!MessagePackCheck.IsWellFormed(bytes, maxDepth, out var fault))
+        {
+            throw fault.Kind == MessagePackFaultKind.Malformed
+                ? CommandError.InvalidMsgPack(name, fault.Message)
+                : CommandError.Validation(name, [], fault.Message, expectedType);
+        }
+    }
 
     /// <summary>
     /// The binder for <paramref name="parameter"/>: one with a fast path for a primitive type whose formatter in
@@ -35,12 +47,7 @@ internal class ArgumentBinder<T>(CommandParameter parameter, MessagePackSerializ
     public override void Bind(CommandContext context, int position)
     {
         var bytes = context.Arguments[position];
-        if (!MessagePackCheck.IsWellFormed(bytes, maxDepth, out var fault))
-        {
-            throw fault.Kind == MessagePackFaultKind.Malformed
-                ? CommandError.InvalidMsgPack(_name, fault.Message)
-                : CommandError.Validation(_name, [], fault.Message, WireTypeNames.Of(typeof(T)));
-        }
+        RequireWellFormed(bytes, maxDepth, _name, WireTypeNames.Of(typeof(T)));
         T value;
         try
         {

@@ -71,12 +71,7 @@ internal sealed class RawMessagePackBinder(CommandParameter parameter, int maxDe
     public override void Bind(CommandContext context, int position)
     {
         var bytes = context.Arguments[position];
-        if (!MessagePackCheck.IsWellFormed(bytes, maxDepth, out var fault))
-        {
-            throw fault.Kind == MessagePackFaultKind.Malformed
-                ? CommandError.InvalidMsgPack(_name, fault.Message)
-                : CommandError.Validation(_name, [], fault.Message, "any");
-        }
+        RequireWellFormed(bytes, maxDepth, _name, "any");
         context.Frame.Set(position, new RawMessagePack(bytes.IsSingleSegment ? bytes.First : bytes.ToArray()));
     }
 }
