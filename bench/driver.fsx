@@ -1,11 +1,12 @@
 // The load driver: every comparison of docs/benchmarks.md in one command, which also writes that file.
 // Usage: dotnet fsi build.fsx bench [--quick] [--rounds N] [--out path.md]
 //    or: dotnet fsi bench/driver.fsx [the same options]
-// It installs redis-server and redis-tools when missing, builds in Release what it runs, starts every server itself
-// (each on its own port) and stops them all at the end, also when something fails.
+// It installs redis-server and redis-tools when missing (and Garnet, a dotnet tool, under artifacts/), builds in
+// Release what it runs, starts every server itself (each on its own port) and stops them all at the end, also when
+// something fails.
 // The modules under bench/driver/ are loaded here once, in order (a file #load-ed twice would define its types twice).
 #load "driver/Processes.fsx" "driver/Model.fsx" "driver/Measurements.fsx" "driver/Comparisons.fsx"
-#load "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
+#load "driver/Payloads.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
 
 open System
 open System.IO
@@ -30,14 +31,21 @@ let rec parse (settings: Settings) (args: string list) =
 let arguments = fsi.CommandLineArgs |> Array.toList |> List.tail
 let settings = parse (if List.contains "--quick" arguments then quick else defaults) arguments
 
-/// Everything the driver runs, built in Release; the peers only when their projects are there.
+/// Everything the driver runs, built in Release; the peers only when their projects are there, Garnet when it installs.
 let buildAll () =
     ensureRedis ()
     build "samples/QuickStart"
+    build "samples/InteropServer.CSharp"
     build "bench/ClientLoad"
     let grpc = buildPeer grpcPeer
     let http = buildPeer httpPeer
-    grpc, http
+    grpc, http, installGarnet ()
+
+/// Garnet's version, when it is installed.
+let garnetVersion (installed: Outcome<unit>) =
+    match installed with
+    | Measured() -> [ ("garnet-server", firstLine garnetProgram [ "--version" ]) ]
+    | _ -> []
 
 /// Tino and redis-server stay up for the throughput comparisons; each peer runs only for its own.
 let throughput (grpcBuilt: Outcome<unit>) (httpBuilt: Outcome<unit>) =
@@ -86,16 +94,21 @@ let failures (run: Run) =
     + failed run.Memory.Redis
     + failed run.Allocation.Outcome
     + (run.Cpu |> List.sumBy (fun figure -> failed figure.Outcome))
+    + match run.Payloads with
+      | Measured groups -> groups |> List.sumBy (fun group -> group.Figures |> List.sumBy (fun figure -> failed figure.Outcome))
+      | outcome -> failed outcome
 
 let main () =
     let started = DateTime.UtcNow
     let loadBefore = Machine.loadAverage ()
     printfn "Tino load driver: %d round(s)%s, report to %s" settings.Rounds (if settings.Quick then " (quick)" else "") settings.Out
     try
-        let grpcBuilt, httpBuilt = buildAll ()
+        let grpcBuilt, httpBuilt, garnetInstalled = buildAll ()
         let machine = Machine.machine ()
-        let versions = Machine.versions ()
+        let versions = Machine.versions () @ garnetVersion garnetInstalled
         let comparisons, sweep, cpu = throughput grpcBuilt httpBuilt
+        let payloadPorts = Payloads.ports 7641
+        let payloads = attempt "payloads" (fun () -> Payloads.measure settings payloadPorts garnetInstalled)
         let memory = memory settings 7631
         let allocation =
             { Command = Measurements.bdnShown settings
@@ -113,6 +126,8 @@ let main () =
               Memory = memory
               Allocation = allocation
               Cpu = cpu
+              Payloads = payloads
+              PayloadServers = Payloads.serversShown payloadPorts garnetInstalled
               Notes = notes () }
         write run
         printfn "\n%s" (String.Join("\n", Report.summary run))

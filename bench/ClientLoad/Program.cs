@@ -1,8 +1,11 @@
 // Calls per second through one client with N concurrent callers, against one server: the Tino client calling
 // add(1, 2) on a Tino server, or one of its peers (docs/benchmarks.md): StackExchange.Redis calling GET on
 // redis-server, gRPC calling a unary Add, HttpClient posting JSON to a minimal API.
+// With --payload <bytes>, the same bytes both ways instead: the Tino client calling echo_bin with a bin of that
+// many bytes (an interop server), or StackExchange.Redis calling ECHO with them (redis-server, Garnet).
 //
 // Usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2]
+//                   [--payload <bytes>]   (tino and redis only)
 //
 // Drivers (bench/client-benchmark.sh and others) read the last stdout line, exactly "calls/s: <integer>".
 // Every reply is checked; any failed call ends the run with a non-zero exit code and no such line.
@@ -10,13 +13,14 @@ using System.Diagnostics;
 using System.Globalization;
 
 const string Usage =
-    "usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2]";
+    "usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2] [--payload <bytes>]";
 
 string targetName;
 string address;
 int callers;
 double seconds;
 double warmup;
+int? payload;
 try
 {
     targetName = Option("--target") ?? throw new ArgumentException("--target is required");
@@ -28,9 +32,14 @@ try
     callers = int.Parse(Option("--callers") ?? "50", CultureInfo.InvariantCulture);
     seconds = double.Parse(Option("--seconds") ?? "5", CultureInfo.InvariantCulture);
     warmup = double.Parse(Option("--warmup") ?? "2", CultureInfo.InvariantCulture);
-    if (callers < 1 || seconds <= 0 || warmup < 0)
+    payload = Option("--payload") is { } bytes ? int.Parse(bytes, CultureInfo.InvariantCulture) : null;
+    if (callers < 1 || seconds <= 0 || warmup < 0 || payload < 1)
     {
-        throw new ArgumentException("--callers and --seconds must be positive, --warmup not negative");
+        throw new ArgumentException("--callers, --seconds and --payload must be positive, --warmup not negative");
+    }
+    if (payload is not null && targetName is not ("tino" or "redis"))
+    {
+        throw new ArgumentException("--payload works with the tino and redis targets only");
     }
 }
 catch (Exception error) when (error is ArgumentException or FormatException or OverflowException)
@@ -42,7 +51,9 @@ catch (Exception error) when (error is ArgumentException or FormatException or O
 
 try
 {
-    var target = await Target.ConnectAsync(targetName, address);
+    var target = payload is { } size
+        ? await Target.ConnectEchoAsync(targetName, address, size)
+        : await Target.ConnectAsync(targetName, address);
     await using (target.Client)
     {
         Console.WriteLine($"{target.Description} at {address}");

@@ -9,7 +9,7 @@ using GrpcAdd = Tino.Bench.Peers.Protos;
 /// One workload for ClientLoad: a call that checks its own reply and throws when it is wrong, on one
 /// client shared by every caller, and what to dispose when the run ends.
 /// </summary>
-sealed class Target(string description, Func<Task> call, IAsyncDisposable client)
+sealed partial class Target(string description, Func<Task> call, IAsyncDisposable client)
 {
     public string Description { get; } = description;
 

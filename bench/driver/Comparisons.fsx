@@ -64,6 +64,39 @@ let startRedis (port: int) =
         failwithf "SET key on redis-server replied %s" reply
     server
 
+let interopDll = "samples/InteropServer.CSharp/bin/Release/net10.0/InteropServer.CSharp.dll"
+
+let interopShown port = $"dotnet {interopDll} --port {port}"
+
+/// The C# interop server, Tino for the payload comparisons: it has echo_bin, blob and blob_len.
+let startInterop (port: int) =
+    start "Tino (InteropServer.CSharp)" "dotnet" [ interopDll; "--port"; string port ] port |> readyOrStopped respReady
+
+let garnetFolder = "artifacts/tools/garnet"
+
+let garnetProgram = Path.Combine(root, garnetFolder, "garnet-server")
+
+let garnetInstallShown = $"dotnet tool install garnet-server --tool-path {garnetFolder}"
+
+/// Garnet (Microsoft's RESP server, a .NET tool on NuGet), installed under artifacts/ when it is not there yet.
+/// Garnet is a reference, not what is measured: when it cannot be installed, its columns are skipped, not failed.
+let installGarnet () : Outcome<unit> =
+    if File.Exists garnetProgram then
+        Measured()
+    else
+        printfn "installing Garnet: %s" garnetInstallShown
+        let install () =
+            runOrFail "dotnet" [ "tool"; "install"; "garnet-server"; "--tool-path"; garnetFolder ] (TimeSpan.FromMinutes 5.0)
+            |> ignore
+        match attempt "installing garnet-server" install with
+        | Failed message -> Skipped $"`{garnetInstallShown}` failed: {message}"
+        | outcome -> outcome
+
+let garnetShown port = $"{garnetFolder}/garnet-server --port {port} --bind 127.0.0.1"
+
+let startGarnet (port: int) =
+    start "Garnet" garnetProgram [ "--port"; string port; "--bind"; "127.0.0.1" ] port |> readyOrStopped respReady
+
 let peerShown (peer: Peer) port = $"dotnet {peer.Dll} --port {port}"
 
 let startPeer (peer: Peer) (port: int) =
@@ -138,14 +171,14 @@ let clientComparison (settings: Settings) (tinoPort: int) (b: string) (target: s
       B = b
       Unit = "calls/s"
       Target = ratio
-      Commands = [ clientLoadShown settings "tino" tinoPort; clientLoadShown settings target port ]
+      Commands = [ clientLoadShown settings "tino" tinoPort []; clientLoadShown settings target port [] ]
       Outcome = Skipped "not run" }
 
 /// ClientLoad against Tino, then against the other target, alternated.
 let measureClients (settings: Settings) (tinoPort: int) (target: string) (port: int) (comparison: Comparison) =
     let rounds () =
-        alternate settings comparison.Title (fun () -> clientLoad settings "tino" tinoPort) (fun () ->
-            clientLoad settings target port)
+        alternate settings comparison.Title (fun () -> clientLoad settings "tino" tinoPort []) (fun () ->
+            clientLoad settings target port [])
     { comparison with Outcome = attempt comparison.Title rounds }
 
 /// The Tino client against StackExchange.Redis calling GET on redis-server.

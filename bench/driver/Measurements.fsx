@@ -16,14 +16,23 @@ let private invariant (text: string) = Double.Parse(text, CultureInfo.InvariantC
 
 // ---- redis-benchmark ----
 
-/// A redis-benchmark command line: what runs, and how the report shows it (bash quoting for the raw bytes).
-type BenchCommand = { Args: string list; Shown: string }
+/// A redis-benchmark command line: what runs, the file its standard input comes from (-x: the last argument), and
+/// how the report shows it (bash quoting for the raw bytes).
+type BenchCommand = { Args: string list; Input: string option; Shown: string }
 
-let benchCommand (settings: Settings) (port: int) (pipeline: int) (call: string list) (shownCall: string) =
+let benchCommandOf (settings: Settings) (port: int) (pipeline: int) (requests: int) (call: string list) (shownCall: string) =
     let options =
         [ "-h"; "127.0.0.1"; "-p"; string port; "-c"; string settings.Clients
-          "-n"; string (requests settings pipeline); "-P"; string pipeline; "-q" ]
-    { Args = options @ call; Shown = "redis-benchmark " + String.Join(" ", options) + " " + shownCall }
+          "-n"; string requests; "-P"; string pipeline; "-q" ]
+    { Args = options @ call; Input = None; Shown = "redis-benchmark " + String.Join(" ", options) + " " + shownCall }
+
+let benchCommand (settings: Settings) (port: int) (pipeline: int) (call: string list) (shownCall: string) =
+    benchCommandOf settings port pipeline (requests settings pipeline) call shownCall
+
+/// redis-benchmark -x: the command's last argument is the file's bytes, read from standard input.
+let benchCommandWithFile settings port pipeline requests (call: string list) (file: string) =
+    let command = benchCommandOf settings port pipeline requests ("-x" :: call) (String.Join(" ", "-x" :: call))
+    { command with Input = Some file; Shown = $"{command.Shown} < {file}" }
 
 /// Tino's ADD 1 2, the arguments being the MessagePack bytes of 1 and 2.
 let addCall settings port pipeline = benchCommand settings port pipeline [ "ADD"; "\u0001"; "\u0002" ] "ADD $'\\x01' $'\\x02'"
@@ -40,11 +49,14 @@ let requestsPerSecond (output: string) =
         | Some found when found.Success -> invariant found.Groups[1].Value
         | _ -> failwithf "no 'requests per second' in redis-benchmark's output:\n%s" output
 
-let redisBenchmark (command: BenchCommand) : float =
-    let result = run "redis-benchmark" command.Args (TimeSpan.FromMinutes 5.0)
+/// Runs redis-benchmark to its end and returns what it printed; fails unless it exits with 0.
+let runBenchmark (command: BenchCommand) : string =
+    let result = runFrom command.Input "redis-benchmark" command.Args (TimeSpan.FromMinutes 5.0)
     if result.Code <> 0 then
         failwithf "%s exited with %d: %s %s" command.Shown result.Code result.Out result.Err
-    requestsPerSecond result.Out
+    result.Out
+
+let redisBenchmark (command: BenchCommand) : float = requestsPerSecond (runBenchmark command)
 
 /// User and system CPU seconds a process has used, from /proc/<pid>/stat (utime and stime, in 1/100 s).
 let processCpuSeconds (pid: int) =
@@ -87,18 +99,20 @@ let redisBenchmarkCpu (command: BenchCommand) (serverPid: int) =
 
 let clientLoadDll = "bench/ClientLoad/bin/Release/net10.0/ClientLoad.dll"
 
-let clientLoadArgs (settings: Settings) (target: string) (port: int) =
+/// ClientLoad's command line; `extra` adds options (`--payload <bytes>`).
+let clientLoadArgs (settings: Settings) (target: string) (port: int) (extra: string list) =
     [ clientLoadDll; "--target"; target; "--address"; $"127.0.0.1:{port}"; "--callers"; string settings.Clients
       "--seconds"; string settings.Seconds; "--warmup"; string settings.Warmup ]
+    @ extra
 
-let clientLoadShown settings target port = "dotnet " + String.Join(" ", clientLoadArgs settings target port)
+let clientLoadShown settings target port extra = "dotnet " + String.Join(" ", clientLoadArgs settings target port extra)
 
 /// Calls per second of one ClientLoad run: its last line is exactly `calls/s: <integer>`.
-let clientLoad (settings: Settings) (target: string) (port: int) : float =
+let clientLoad (settings: Settings) (target: string) (port: int) (extra: string list) : float =
     let timeout = TimeSpan.FromSeconds(float (settings.Seconds + settings.Warmup) + 120.0)
-    let result = run "dotnet" (clientLoadArgs settings target port) timeout
+    let result = run "dotnet" (clientLoadArgs settings target port extra) timeout
     if result.Code <> 0 then
-        failwithf "%s exited with %d: %s %s" (clientLoadShown settings target port) result.Code result.Out result.Err
+        failwithf "%s exited with %d: %s %s" (clientLoadShown settings target port extra) result.Code result.Out result.Err
     let last = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map _.Trim() |> Array.tryLast
     match last |> Option.map (fun line -> Regex.Match(line, @"^calls/s: (\d+)$")) with
     | Some found when found.Success -> invariant found.Groups[1].Value

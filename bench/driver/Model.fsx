@@ -18,6 +18,10 @@ type Settings =
       Job: string
       /// Requests (-n) of one redis-benchmark run at a pipeline depth.
       RequestsScale: int
+      /// The most bytes one redis-benchmark payload run sends (its -n is fewer for bigger payloads).
+      PayloadBytes: int64
+      /// ClientLoad's payload sizes (bytes) and callers for each.
+      ClientPayloads: (int * int) list
       /// Where the report goes (docs/benchmarks.md unless told).
       Out: string }
 
@@ -32,6 +36,10 @@ let defaults =
       Connections = 4000
       Job = "short"
       RequestsScale = 200_000
+      PayloadBytes = 1L <<< 30
+      // 16 MiB less the 5 bytes of a bin 32 header: the argument is then exactly the server's default
+      // MaxArgumentBytes. Fewer callers there: 50 of them would hold 1.6 GB in flight.
+      ClientPayloads = [ 256 * 1024, 50; 1024 * 1024, 50; 16 * 1024 * 1024 - 5, 4 ]
       Out = "docs/benchmarks.md" }
 
 let quick =
@@ -41,7 +49,9 @@ let quick =
         Seconds = 1
         Warmup = 1
         Connections = 1000
-        RequestsScale = 20_000 }
+        RequestsScale = 20_000
+        PayloadBytes = 64L <<< 20
+        ClientPayloads = [ 256 * 1024, 50; 1024 * 1024, 50 ] }
 
 /// One round of an A B comparison: A measured, then B, back to back.
 type Round = { A: float; B: float }
@@ -72,6 +82,35 @@ let ratio (round: Round) = round.A / round.B
 
 /// The median of the rounds' ratios (each ratio compares two runs made back to back).
 let medianRatio (rounds: Round list) = rounds |> List.map ratio |> median
+
+/// One round of a payload comparison: Tino, then redis-server, then Garnet when it runs, back to back.
+type PayloadRound = { Tino: float; Redis: float; Garnet: float option }
+
+/// One size of a payload comparison, at one pipeline depth (redis-benchmark) or with one number of callers (ClientLoad).
+type PayloadFigure =
+    { Bytes: int
+      /// "-P 16", or "50 callers".
+      Load: string
+      Commands: string list
+      Outcome: Outcome<PayloadRound list> }
+
+/// The sizes of one payload workload: what Tino runs, what the other servers run, and why a column is missing.
+type PayloadGroup =
+    { Title: string
+      /// What the sizes count and what each side moves.
+      Description: string list
+      Tino: string
+      Redis: string
+      /// Garnet's column heading, when Garnet takes part in this workload.
+      Garnet: string option
+      /// Said under the table: Garnet skipped, and why.
+      Remark: string option
+      Unit: string
+      Figures: PayloadFigure list }
+
+/// The median of the rounds' ratios of Tino to one of the others.
+let payloadRatio (other: PayloadRound -> float) (rounds: PayloadRound list) =
+    rounds |> List.map (fun round -> round.Tino / other round) |> median
 
 type SweepPoint = { Depth: int; Tino: float; Redis: float }
 
@@ -136,6 +175,9 @@ type Run =
       Memory: MemoryFigure
       Allocation: AllocationFigure
       Cpu: CpuFigure list
+      Payloads: Outcome<PayloadGroup list>
+      /// The commands that start the payload comparisons' servers.
+      PayloadServers: string list
       Notes: string }
 
 /// Runs a measurement; an exception becomes a Failed outcome (printed), so one failure does not lose the rest.

@@ -27,17 +27,32 @@ let private startInfo (file: string) (args: string list) =
         info.ArgumentList.Add arg
     info
 
-/// Runs a program to its end and returns its exit code and output; kills it (and its children) after the timeout.
-let run (file: string) (args: string list) (timeout: TimeSpan) : Output =
-    use proc = Process.Start(startInfo file args)
+/// Runs a program to its end, its standard input read from a file (relative to the root) when one is given, and
+/// returns its exit code and output; kills it (and its children) after the timeout.
+let runFrom (input: string option) (file: string) (args: string list) (timeout: TimeSpan) : Output =
+    let info = startInfo file args
+    info.RedirectStandardInput <- input.IsSome
+    use proc = Process.Start info
     let out = proc.StandardOutput.ReadToEndAsync()
     let err = proc.StandardError.ReadToEndAsync()
+    match input with
+    | Some path ->
+        // Raw bytes, as a shell's `< file` would give them; closing the stream is the end of input. A program that
+        // exits without reading them all breaks the pipe: its exit code and output say why.
+        try
+            use stdin = proc.StandardInput.BaseStream
+            stdin.Write(File.ReadAllBytes(Path.Combine(root, path)))
+        with :? IOException -> ()
+    | None -> ()
     if not (proc.WaitForExit timeout) then
         proc.Kill true
         proc.WaitForExit()
         failwithf "%s %s did not finish within %O" file (String.Join(" ", args)) timeout
     proc.WaitForExit()
     { Code = proc.ExitCode; Out = out.Result; Err = err.Result }
+
+/// Runs a program to its end and returns its exit code and output; kills it (and its children) after the timeout.
+let run (file: string) (args: string list) (timeout: TimeSpan) : Output = runFrom None file args timeout
 
 /// Runs a program and fails with its output unless it exits with 0.
 let runOrFail (file: string) (args: string list) (timeout: TimeSpan) : string =
@@ -131,10 +146,11 @@ let freePort (first: int) =
         with _ -> false
     Seq.initInfinite (fun i -> first + i) |> Seq.find (fun port -> not (accepts port) && bindable port)
 
-/// Sends one RESP command (each argument raw bytes) on a new connection and returns the reply's first line.
-let command (port: int) (args: byte[] list) : string =
+/// Sends one RESP command (each argument raw bytes) on a new connection and returns the whole reply as it came:
+/// its first line with its line end, and for a bulk string its bytes and their line end too.
+let reply (port: int) (args: byte[] list) : byte[] =
     use client = new TcpClient()
-    client.ReceiveTimeout <- 2000
+    client.ReceiveTimeout <- 5000
     client.Connect(IPAddress.Loopback, port)
     use stream = client.GetStream()
     use request = new MemoryStream()
@@ -145,12 +161,24 @@ let command (port: int) (args: byte[] list) : string =
         request.Write arg
         ascii "\r\n"
     stream.Write(request.ToArray())
-    let reply = StringBuilder()
-    while not (reply.ToString().EndsWith "\r\n") do
-        let b = stream.ReadByte()
-        if b < 0 then failwith "connection closed before the reply"
-        reply.Append(char b) |> ignore
-    reply.ToString().TrimEnd()
+    let received = new MemoryStream()
+    let take count =
+        for _ in 1..count do
+            let b = stream.ReadByte()
+            if b < 0 then failwith "connection closed before the reply's end"
+            received.WriteByte(byte b)
+    let text () = Encoding.Latin1.GetString(received.ToArray())
+    while not (text().EndsWith "\r\n") do
+        take 1
+    let line = text().TrimEnd()
+    if line.StartsWith "$" && int (line.Substring 1) >= 0 then
+        take (int (line.Substring 1) + 2)
+    received.ToArray()
+
+/// Sends one RESP command (each argument raw bytes) on a new connection and returns the reply's first line.
+let command (port: int) (args: byte[] list) : string =
+    let whole = Encoding.Latin1.GetString(reply port args)
+    whole.Substring(0, whole.IndexOf "\r\n")
 
 /// Whether the server answers PING with +PONG.
 let pongs (port: int) =

@@ -144,6 +144,54 @@ let private allocationSection (figure: AllocationFigure) =
         | outcome -> [ $"Not measured ({(notMeasured outcome).Value}). Command:"; "" ]
     header @ body @ codeBlock [ figure.Command ]
 
+// ---- payloads ----
+
+let private payloadRow (group: PayloadGroup) (figure: PayloadFigure) =
+    let size = number (float figure.Bytes)
+    match figure.Outcome with
+    | Measured rounds ->
+        let medianOf (pick: PayloadRound -> float) = number (rounds |> List.map pick |> median)
+        let ratioTo (pick: PayloadRound -> float) = $"**{twoPlaces (payloadRatio pick rounds)}**"
+        let garnetOf (round: PayloadRound) = Option.get round.Garnet
+        let garnet = if group.Garnet.IsSome then $" {medianOf garnetOf} | {ratioTo garnetOf} |" else ""
+        $"| {size} | {figure.Load} | {medianOf _.Tino} | {medianOf _.Redis} | {ratioTo _.Redis} |{garnet}"
+    | outcome ->
+        let blanks = if group.Garnet.IsSome then " | | | |" else " | |"
+        $"| {size} | {figure.Load} | {(notMeasured outcome).Value} |{blanks}"
+
+let private payloadGroupSection (group: PayloadGroup) =
+    let garnetHeading = group.Garnet |> Option.map (fun heading -> $" {heading} ({group.Unit}) | ratio |")
+    let commands =
+        group.Figures |> List.collect (fun figure -> $"# {number (float figure.Bytes)} bytes, {figure.Load}" :: figure.Commands)
+    [ $"### {group.Title}"; "" ]
+    @ group.Description
+    @ [ ""
+        $"| bytes | load | {group.Tino} ({group.Unit}) | {group.Redis} ({group.Unit}) | ratio |{defaultArg garnetHeading String.Empty}"
+        "|---:|---|---:|---:|---:|" + (if group.Garnet.IsSome then "---:|---:|" else "") ]
+    @ (group.Figures |> List.map (payloadRow group))
+    @ [ "" ]
+    @ (group.Remark |> Option.map (fun remark -> [ remark; "" ]) |> Option.defaultValue [])
+    @ [ "Commands, row by row (each round runs them in this order):"; "" ]
+    @ codeBlock commands
+
+let private payloadsSection (run: Run) =
+    [ "## Payloads"
+      ""
+      "Real payloads instead of `ADD 1 2`: the same bytes through Tino, redis-server and, where it runs, Garnet"
+      "(Microsoft's RESP server, also .NET). Each row gives the medians of the rounds, the servers measured back to"
+      "back in each round, and the ratio Tino / the other: the median of the rounds' ratios (target ≥ 1.0×). Before"
+      "a row is measured, each server gets its request once on a plain socket and must reply exactly the expected"
+      "bytes, and one `SET` through `redis-benchmark -x` must store the argument file whole: an error reply, which"
+      "redis-benchmark counts as a reply like any other, fails the row instead of passing as a fast one."
+      ""
+      "Servers, started for these comparisons only (Tino is the C# interop server, which has `echo_bin`, `blob` and"
+      "`blob_len`):"
+      "" ]
+    @ codeBlock run.PayloadServers
+    @ match run.Payloads with
+      | Measured groups -> groups |> List.collect payloadGroupSection
+      | outcome -> [ $"Not measured ({(notMeasured outcome).Value})."; "" ]
+
 // ---- the whole file ----
 
 let private table (rows: (string * string) list) =
@@ -201,5 +249,6 @@ let markdown (run: Run) =
         @ sweepSection run.Settings run.Sweep
         @ memorySection run.Settings run.Memory
         @ allocationSection run.Allocation
+        @ payloadsSection run
         @ [ "## Other measurements"; "" ]
     String.Join("\n", lines) + "\n" + run.Notes.TrimEnd() + "\n"
