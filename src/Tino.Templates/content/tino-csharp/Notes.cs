@@ -1,9 +1,6 @@
-using Tino.Serialization;
-
 namespace MyService;
 
-/// <summary>A note; on the wire a map: {"id": 1, "text": "buy milk"}.</summary>
-[WireNaming(WireNaming.SnakeCase)]
+/// <summary>A note; on the wire a map, its members in snake case: {"id": 1, "text": "buy milk"}.</summary>
 public sealed record Note(int Id, string Text);
 
 /// <summary>Every method is a command, named in snake_case without Async: create_note, get_note.</summary>
