@@ -207,10 +207,16 @@ public sealed partial class TinoClient : IAsyncDisposable
         }
     }
 
-    private ArrayBufferWriter<byte> StartRequest(string command, int argumentCount)
+    /// <param name="command">The command's name.</param>
+    /// <param name="argumentCount">How many arguments follow.</param>
+    /// <param name="sizeHint">The request's size when it is known: a large one gets a buffer of that size at once, not one
+    /// grown from 256 bytes by copies (and let go after the call, as any buffer over 1 MiB is).</param>
+    private ArrayBufferWriter<byte> StartRequest(string command, int argumentCount, int sizeHint = 0)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var request = t_request ??= new ArrayBufferWriter<byte>(256);
+        var request = t_request is { } cached && cached.Capacity >= sizeHint
+            ? cached
+            : t_request = new ArrayBufferWriter<byte>(Math.Max(256, sizeHint));
         request.ResetWrittenCount();
         RespWriter.WriteArrayHeader(request, 1 + argumentCount);
         RespWriter.WriteBulkString(request, s_commandNames.GetOrAdd(command, static name => Encoding.UTF8.GetBytes(name)));
@@ -219,8 +225,15 @@ public sealed partial class TinoClient : IAsyncDisposable
 
     private ArrayBufferWriter<byte> WriteRawRequest(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments)
     {
+        ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(arguments);
-        var request = StartRequest(command, arguments.Count);
+        // '*', '$' and their counts with CRLFs: at most 16 bytes each, then the name and the arguments themselves.
+        long size = 16 + 16 + Encoding.UTF8.GetMaxByteCount(command.Length);
+        foreach (var argument in arguments)
+        {
+            size += 16 + argument.Length;
+        }
+        var request = StartRequest(command, arguments.Count, (int)Math.Min(size, Array.MaxLength));
         foreach (var argument in arguments)
         {
             RespWriter.WriteBulkString(request, argument.Span);
