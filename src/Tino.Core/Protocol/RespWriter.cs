@@ -59,19 +59,13 @@ public static class RespWriter
     /// <param name="code">The error code, such as <c>INVALID_COMMAND</c>.</param>
     /// <param name="detail">The text after the code; may be empty.</param>
     public static void WriteError(IBufferWriter<byte> writer, ReadOnlySpan<byte> code, ReadOnlySpan<char> detail) =>
-        WriteError(writer, code, detail, default);
+        WriteError(writer, code, detail, MaxErrorTextBytes, default);
 
     /// <summary>
-    /// Writes an error whose detail may be followed by a value: <c>-CODE detail "base64"\r\n</c>, the value's bytes in
-    /// base64 (standard alphabet, padded) as a JSON string. The detail is cut as the overload without a value cuts it;
-    /// the value is never cut (its writer bounds it), and base64 holds no CR, LF or quote.
-    /// </summary>
-    internal static void WriteError(IBufferWriter<byte> writer, ReadOnlySpan<byte> code, ReadOnlySpan<char> detail, ReadOnlySpan<byte> value) =>
-        WriteError(writer, code, detail, MaxErrorTextBytes, value);
-
-    /// <summary>
-    /// Writes an error whose detail is at most <paramref name="maxDetailBytes"/> (a handler's message, quoted after its text
-    /// was cut: <see cref="MaxQuotedMessageBytes"/>), followed by a value when there is one.
+    /// Writes an error whose detail is at most <paramref name="maxDetailBytes"/> (128, or a handler's message quoted after
+    /// its text was cut: <see cref="MaxQuotedMessageBytes"/>), followed by a value when there is one:
+    /// <c>-CODE detail "base64"\r\n</c>, the value's bytes in base64 (standard alphabet, padded) as a JSON string. The
+    /// value is never cut (its writer bounds it), and base64 holds no CR, LF or quote.
     /// </summary>
     internal static void WriteError(IBufferWriter<byte> writer, ReadOnlySpan<byte> code, ReadOnlySpan<char> detail, int maxDetailBytes, ReadOnlySpan<byte> value)
     {

@@ -12,11 +12,7 @@ namespace Tino.Hosting.Transport;
 /// </summary>
 internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, IValueTaskSource<ReadResult>
 {
-    private const int FirstBufferSize = 4096;
     private const int MinimumReadSize = 1024;
-
-    /// <summary>The largest first buffer a connection asks for after large requests (the pool keeps arrays this size).</summary>
-    private const int MaxFirstBufferSize = 1 << 20;
 
     /// <summary>
     /// How much one wake-up reads, growing the buffer, while each read fills it: a pipelined batch of large requests is
@@ -39,11 +35,7 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     private bool _completed;
     private int _cancelNext;
 
-    /// <summary>
-    /// The size the next buffer starts at: the size the last one grew to, so a connection that sends large requests
-    /// receives its next batch in one buffer and one read, instead of growing one from 4 KiB by copies and reads again.
-    /// </summary>
-    private int _firstBufferSize = FirstBufferSize;
+    private BufferSizing _sizing;
     private CancellationToken _waitToken;
     private CancellationTokenRegistration _waitRegistration;
 
@@ -226,7 +218,7 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     {
         if (_buffer is null)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(_firstBufferSize);
+            _buffer = ArrayPool<byte>.Shared.Rent(_sizing.Next);
             _start = _end = _examined = 0;
             return;
         }
@@ -244,7 +236,7 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
         Debug.Assert(_buffer is not null);
         var unread = _end - _start;
         var target = _buffer.Length - unread >= MinimumReadSize ? _buffer : ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-        _firstBufferSize = Math.Min(Math.Max(_firstBufferSize, target.Length), MaxFirstBufferSize);
+        _sizing.Grew(target.Length);
         Buffer.BlockCopy(_buffer, _start, target, 0, unread);
         if (!ReferenceEquals(target, _buffer))
         {
@@ -260,12 +252,7 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     {
         if (_buffer is not null)
         {
-            // A batch that used less than a quarter of its buffer lets the next one start smaller: the size follows the
-            // connection's requests down as well as up.
-            if (_end < _buffer.Length / 4)
-            {
-                _firstBufferSize = Math.Max(FirstBufferSize, _firstBufferSize / 2);
-            }
+            _sizing.Released(_end, _buffer.Length);
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = null;
         }

@@ -11,13 +11,7 @@ namespace Tino.Hosting.Transport;
 /// </summary>
 internal sealed class SocketChannelWriter(SocketChannel channel) : PipeWriter, IValueTaskSource<FlushResult>
 {
-    private const int FirstBufferSize = 4096;
-
-    /// <summary>The largest first buffer a connection asks for after large replies.</summary>
-    private const int MaxFirstBufferSize = 1 << 20;
-
-    /// <summary>The size the next buffer starts at: as the reader's, the size the last one grew to, halved after small batches.</summary>
-    private int _firstBufferSize = FirstBufferSize;
+    private BufferSizing _sizing;
 
     private ManualResetValueTaskSourceCore<FlushResult> _pending = new() { RunContinuationsAsynchronously = false };
     private byte[]? _buffer;
@@ -143,7 +137,7 @@ internal sealed class SocketChannelWriter(SocketChannel channel) : PipeWriter, I
         sizeHint = Math.Max(sizeHint, 1);
         if (_buffer is null)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_firstBufferSize, sizeHint));
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_sizing.Next, sizeHint));
             return;
         }
         if (_buffer.Length - _written >= sizeHint)
@@ -152,7 +146,7 @@ internal sealed class SocketChannelWriter(SocketChannel channel) : PipeWriter, I
         }
         var unsent = _written - _sent;
         var target = _buffer.Length - unsent >= sizeHint ? _buffer : ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, unsent + sizeHint));
-        _firstBufferSize = Math.Min(Math.Max(_firstBufferSize, target.Length), MaxFirstBufferSize);
+        _sizing.Grew(target.Length);
         Buffer.BlockCopy(_buffer, _sent, target, 0, unsent);
         if (!ReferenceEquals(target, _buffer))
         {
@@ -167,10 +161,7 @@ internal sealed class SocketChannelWriter(SocketChannel channel) : PipeWriter, I
     {
         if (_buffer is not null)
         {
-            if (_written < _buffer.Length / 4)
-            {
-                _firstBufferSize = Math.Max(FirstBufferSize, _firstBufferSize / 2);
-            }
+            _sizing.Released(_written, _buffer.Length);
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = null;
         }
