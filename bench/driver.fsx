@@ -6,7 +6,7 @@
 // something fails.
 // The modules under bench/driver/ are loaded here once, in order (a file #load-ed twice would define its types twice).
 #load "driver/Processes.fsx" "driver/Model.fsx" "driver/Measurements.fsx" "driver/Comparisons.fsx"
-#load "driver/Payloads.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
+#load "driver/Payloads.fsx" "driver/Structured.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
 
 open System
 open System.IO
@@ -37,6 +37,7 @@ let buildAll () =
     build "samples/QuickStart"
     build "samples/InteropServer.CSharp"
     build "bench/ClientLoad"
+    build Structured.ordersProject
     let grpc = buildPeer grpcPeer
     let http = buildPeer httpPeer
     grpc, http, installGarnet ()
@@ -94,9 +95,10 @@ let failures (run: Run) =
     + failed run.Memory.Redis
     + failed run.Allocation.Outcome
     + (run.Cpu |> List.sumBy (fun figure -> failed figure.Outcome))
-    + match run.Payloads with
-      | Measured groups -> groups |> List.sumBy (fun group -> group.Figures |> List.sumBy (fun figure -> failed figure.Outcome))
-      | outcome -> failed outcome
+    + ([ run.Payloads; run.Structured ]
+       |> List.sumBy (function
+           | Measured groups -> groups |> List.sumBy (fun group -> group.Figures |> List.sumBy (fun figure -> failed figure.Outcome))
+           | outcome -> failed outcome))
 
 let main () =
     let started = DateTime.UtcNow
@@ -109,6 +111,8 @@ let main () =
         let comparisons, sweep, cpu = throughput grpcBuilt httpBuilt
         let payloadPorts = Payloads.ports 7641
         let payloads = attempt "payloads" (fun () -> Payloads.measure settings payloadPorts garnetInstalled)
+        let structuredPorts = Structured.ports 7651
+        let structured = attempt "structured payloads" (fun () -> Structured.measure settings structuredPorts grpcBuilt httpBuilt)
         let memory = memory settings 7631
         let allocation =
             { Command = Measurements.bdnShown settings
@@ -128,6 +132,8 @@ let main () =
               Cpu = cpu
               Payloads = payloads
               PayloadServers = Payloads.serversShown payloadPorts garnetInstalled
+              Structured = structured
+              StructuredServers = Structured.serversShown structuredPorts
               Notes = notes () }
         write run
         printfn "\n%s" (String.Join("\n", Report.summary run))

@@ -3,9 +3,12 @@
 // redis-server, gRPC calling a unary Add, HttpClient posting JSON to a minimal API.
 // With --payload <bytes>, the same bytes both ways instead: the Tino client calling echo_bin with a bin of that
 // many bytes (an interop server), or StackExchange.Redis calling ECHO with them (redis-server, Garnet).
+// With --shape <order|orders|order-fs|orders-fs>, a structured payload sent and returned instead (Targets.Orders.cs):
+// Tino's echo_order commands (bench/Peers/TinoOrders), ECHO of its MessagePack, gRPC's or the HTTP peer's echo.
 //
 // Usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2]
 //                   [--payload <bytes>]   (tino and redis only)
+//                   [--shape <order|orders|order-fs|orders-fs>]   (the -fs shapes: tino and redis only)
 //
 // Drivers (bench/client-benchmark.sh and others) read the last stdout line, exactly "calls/s: <integer>".
 // Every reply is checked; any failed call ends the run with a non-zero exit code and no such line.
@@ -13,7 +16,7 @@ using System.Diagnostics;
 using System.Globalization;
 
 const string Usage =
-    "usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2] [--payload <bytes>]";
+    "usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2] [--payload <bytes> | --shape <order|orders|order-fs|orders-fs>]";
 
 string targetName;
 string address;
@@ -21,6 +24,7 @@ int callers;
 double seconds;
 double warmup;
 int? payload;
+string? shape;
 try
 {
     targetName = Option("--target") ?? throw new ArgumentException("--target is required");
@@ -33,6 +37,11 @@ try
     seconds = double.Parse(Option("--seconds") ?? "5", CultureInfo.InvariantCulture);
     warmup = double.Parse(Option("--warmup") ?? "2", CultureInfo.InvariantCulture);
     payload = Option("--payload") is { } bytes ? int.Parse(bytes, CultureInfo.InvariantCulture) : null;
+    shape = Option("--shape");
+    if (shape is not null && (payload is not null || !Target.Shapes.Contains(shape)))
+    {
+        throw new ArgumentException($"--shape takes one of {string.Join(", ", Target.Shapes)}, and not with --payload");
+    }
     if (callers < 1 || seconds <= 0 || warmup < 0 || payload < 1)
     {
         throw new ArgumentException("--callers, --seconds and --payload must be positive, --warmup not negative");
@@ -51,9 +60,12 @@ catch (Exception error) when (error is ArgumentException or FormatException or O
 
 try
 {
-    var target = payload is { } size
-        ? await Target.ConnectEchoAsync(targetName, address, size)
-        : await Target.ConnectAsync(targetName, address);
+    var target = (payload, shape) switch
+    {
+        ({ } size, _) => await Target.ConnectEchoAsync(targetName, address, size),
+        (_, { } structured) => await Target.ConnectOrdersAsync(targetName, address, structured),
+        _ => await Target.ConnectAsync(targetName, address),
+    };
     await using (target.Client)
     {
         Console.WriteLine($"{target.Description} at {address}");

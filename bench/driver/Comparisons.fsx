@@ -38,7 +38,7 @@ let buildPeer (peer: Peer) : Outcome<unit> =
 
 // ---- servers ----
 
-let private readyOrStopped (ready: Server -> bool) (server: Server) =
+let readyOrStopped (ready: Server -> bool) (server: Server) =
     try
         waitUntil ready (TimeSpan.FromSeconds 60.0) server
         server

@@ -2,6 +2,10 @@
 module Model
 
 open System
+open System.Globalization
+
+/// A figure as the report shows it: thousands separated, no decimals.
+let number (value: float) = value.ToString("N0", CultureInfo.InvariantCulture)
 
 type Settings =
     { Quick: bool
@@ -83,34 +87,37 @@ let ratio (round: Round) = round.A / round.B
 /// The median of the rounds' ratios (each ratio compares two runs made back to back).
 let medianRatio (rounds: Round list) = rounds |> List.map ratio |> median
 
-/// One round of a payload comparison: Tino, then redis-server, then Garnet when it runs, back to back.
-type PayloadRound = { Tino: float; Redis: float; Garnet: float option }
+/// One round of a payload comparison: Tino, then each of the others in the group's order, back to back.
+type PayloadRound = { Tino: float; Others: float list }
 
-/// One size of a payload comparison, at one pipeline depth (redis-benchmark) or with one number of callers (ClientLoad).
+/// One row of a payload comparison: a size at one pipeline depth (redis-benchmark) or with a number of callers
+/// (ClientLoad), or a shape of structured payload.
 type PayloadFigure =
-    { Bytes: int
+    { /// The first column: "16,384" bytes, or a shape such as "order (C#)".
+      Row: string
       /// "-P 16", or "50 callers".
       Load: string
       Commands: string list
       Outcome: Outcome<PayloadRound list> }
 
-/// The sizes of one payload workload: what Tino runs, what the other servers run, and why a column is missing.
+/// The rows of one payload workload: what Tino runs, what the others run, and why a column is missing.
 type PayloadGroup =
     { Title: string
-      /// What the sizes count and what each side moves.
+      /// What the rows count and what each side moves.
       Description: string list
+      /// The first column's heading: "bytes" or "shape".
+      RowHeading: string
       Tino: string
-      Redis: string
-      /// Garnet's column heading, when Garnet takes part in this workload.
-      Garnet: string option
-      /// Said under the table: Garnet skipped, and why.
+      /// The others' column headings, in the order each round measures them.
+      Others: string list
+      /// Said under the table: a peer skipped, and why.
       Remark: string option
       Unit: string
       Figures: PayloadFigure list }
 
-/// The median of the rounds' ratios of Tino to one of the others.
-let payloadRatio (other: PayloadRound -> float) (rounds: PayloadRound list) =
-    rounds |> List.map (fun round -> round.Tino / other round) |> median
+/// The median of the rounds' ratios of Tino to the other at `index`.
+let payloadRatio (index: int) (rounds: PayloadRound list) =
+    rounds |> List.map (fun round -> round.Tino / round.Others[index]) |> median
 
 type SweepPoint = { Depth: int; Tino: float; Redis: float }
 
@@ -178,6 +185,9 @@ type Run =
       Payloads: Outcome<PayloadGroup list>
       /// The commands that start the payload comparisons' servers.
       PayloadServers: string list
+      /// The structured payloads (an order, a list of orders) through the Tino client and its peers.
+      Structured: Outcome<PayloadGroup list>
+      StructuredServers: string list
       Notes: string }
 
 /// Runs a measurement; an exception becomes a Failed outcome (printed), so one failure does not lose the rest.

@@ -78,14 +78,13 @@ let private garnetPort (servers: Servers) =
     | Measured garnet -> Some garnet.Port
     | _ -> None
 
-/// Measures Tino, redis-server and Garnet (when it is a third measure) back to back, `rounds` times, printing each round.
-let private rounds (settings: Settings) (title: string) (measures: (unit -> float) list) =
+/// Measures Tino, then each of the others, back to back, `rounds` times, printing each round.
+let rounds (settings: Settings) (title: string) (measures: (unit -> float) list) =
     [ for index in 1 .. settings.Rounds ->
           let rates = measures |> List.map (fun measure -> measure ())
-          let round = { Tino = rates[0]; Redis = rates[1]; Garnet = List.tryItem 2 rates }
-          let third = round.Garnet |> Option.map (sprintf ", Garnet %.0f") |> Option.defaultValue ""
-          printfn "%s, round %d: Tino %.0f, redis-server %.0f%s" title index round.Tino round.Redis third
-          round ]
+          let others = rates.Tail |> List.map (sprintf "%.0f")
+          printfn "%s, round %d: Tino %.0f, others %s" title index rates.Head (String.Join(", ", others))
+          { Tino = rates.Head; Others = rates.Tail } ]
 
 /// Requests of one redis-benchmark payload run: those of an ADD run, fewer when they would send more than PayloadBytes.
 let payloadRequests (settings: Settings) (bytes: int) (pipeline: int) =
@@ -94,7 +93,7 @@ let payloadRequests (settings: Settings) (bytes: int) (pipeline: int) =
 /// One size at one depth: the checks, then redis-benchmark against each server in turn.
 let private benchFigure settings title bytes pipeline (check: unit -> unit) (calls: BenchCommand list) =
     let name = $"{title}, {bytes} bytes, -P {pipeline}"
-    { Bytes = bytes
+    { Row = number (float bytes)
       Load = $"-P {pipeline}"
       Commands = calls |> List.map _.Shown
       Outcome =
@@ -104,9 +103,9 @@ let private benchFigure settings title bytes pipeline (check: unit -> unit) (cal
 
 let private garnetColumn (servers: Servers) (heading: string) =
     match servers.GarnetServer with
-    | Measured _ -> Some heading, None
+    | Measured _ -> [ heading ], None
     | Skipped reason
-    | Failed reason -> None, Some $"Garnet is not in this table: {reason}"
+    | Failed reason -> [], Some $"Garnet is not in this table: {reason}"
 
 let pipelines = [ 16; 1 ]
 
@@ -114,9 +113,9 @@ let pipelines = [ 16; 1 ]
 let private benchGroup (settings: Settings) title description (tino, redis) (garnet, remark) sizes figure =
     { Title = $"{title} (redis-benchmark -c {settings.Clients})"
       Description = description
+      RowHeading = "bytes"
       Tino = tino
-      Redis = redis
-      Garnet = garnet
+      Others = redis :: garnet
       Remark = remark
       Unit = "req/s"
       Figures = [ for bytes in sizes do for pipeline in pipelines -> figure bytes pipeline ] }
@@ -158,7 +157,7 @@ let bytesInGroup (settings: Settings) (servers: Servers) (sizes: int list) =
     let description =
         [ "The same argument as above (a bin of the size in all); Tino's `blob_len` takes it as a `byte[]` and replies"
           "its length, redis-server stores it and replies +OK." ]
-    benchGroup settings title description ("Tino BLOB_LEN", "redis-server SET") (None, None) sizes figure
+    benchGroup settings title description ("Tino BLOB_LEN", "redis-server SET") ([], None) sizes figure
 
 /// Bytes out: BLOB n (a bin of n bytes made per call) against GET of a value that is that very reply.
 let bytesOutGroup (settings: Settings) (servers: Servers) (sizes: int list) =
@@ -181,7 +180,7 @@ let bytesOutGroup (settings: Settings) (servers: Servers) (sizes: int list) =
         [ "Tino's `blob n` makes a bin of n bytes (i mod 251) for each call, n being the size less the bin's 3-byte"
           "header (the argument file holds its MessagePack, cd and two bytes); redis-server's value is set beforehand"
           "to that very reply, so both send the same bytes back." ]
-    benchGroup settings title description ("Tino BLOB", "redis-server GET") (None, None) sizes figure
+    benchGroup settings title description ("Tino BLOB", "redis-server GET") ([], None) sizes figure
 
 /// Past redis-benchmark: the Tino client's echo_bin against StackExchange.Redis's ECHO, ClientLoad --payload.
 let clientGroup (settings: Settings) (servers: Servers) =
@@ -192,7 +191,7 @@ let clientGroup (settings: Settings) (servers: Servers) =
         let runs = [ "tino", servers.TinoPort; "redis", servers.RedisPort ] @ (garnetPort servers |> Option.map (fun port -> "redis", port) |> Option.toList)
         let measures = runs |> List.map (fun (target, port) () -> clientLoad settings target port extra)
         let name = $"{title}, {bytes} bytes, {callers} callers"
-        { Bytes = bytes
+        { Row = number (float bytes)
           Load = $"{callers} callers"
           Commands = runs |> List.map (fun (target, port) -> clientLoadShown settings target port extra)
           Outcome = attempt name (fun () -> rounds settings name measures) }
@@ -203,9 +202,9 @@ let clientGroup (settings: Settings) (servers: Servers) =
           "with `CallRawAsync`), StackExchange.Redis calls ECHO with the same bytes through one multiplexer. Each call"
           "checks the reply's length, and the first reply is compared byte for byte. The largest size is 16 MiB less the"
           "5 bytes of a bin 32 header: the argument is then exactly the server's default MaxArgumentBytes." ]
+      RowHeading = "bytes"
       Tino = "Tino client echo_bin"
-      Redis = "redis-server ECHO"
-      Garnet = heading
+      Others = "redis-server ECHO" :: heading
       Remark = remark
       Unit = "calls/s"
       Figures = List.map figure settings.ClientPayloads }

@@ -8,7 +8,6 @@ open System.Globalization
 open System.Text
 open Model
 
-let number (value: float) = value.ToString("N0", CultureInfo.InvariantCulture)
 let twoPlaces (value: float) = value.ToString("0.00", CultureInfo.InvariantCulture)
 let onePlace (value: float) = value.ToString("0.0", CultureInfo.InvariantCulture)
 let threePlaces (value: float) = value.ToString("0.000", CultureInfo.InvariantCulture)
@@ -147,27 +146,23 @@ let private allocationSection (figure: AllocationFigure) =
 // ---- payloads ----
 
 let private payloadRow (group: PayloadGroup) (figure: PayloadFigure) =
-    let size = number (float figure.Bytes)
     match figure.Outcome with
     | Measured rounds ->
         let medianOf (pick: PayloadRound -> float) = number (rounds |> List.map pick |> median)
-        let ratioTo (pick: PayloadRound -> float) = $"**{twoPlaces (payloadRatio pick rounds)}**"
-        let garnetOf (round: PayloadRound) = Option.get round.Garnet
-        let garnet = if group.Garnet.IsSome then $" {medianOf garnetOf} | {ratioTo garnetOf} |" else ""
-        $"| {size} | {figure.Load} | {medianOf _.Tino} | {medianOf _.Redis} | {ratioTo _.Redis} |{garnet}"
-    | outcome ->
-        let blanks = if group.Garnet.IsSome then " | | | |" else " | |"
-        $"| {size} | {figure.Load} | {(notMeasured outcome).Value} |{blanks}"
+        let others =
+            group.Others
+            |> List.mapi (fun index _ -> $" {medianOf (fun round -> round.Others[index])} | **{twoPlaces (payloadRatio index rounds)}** |")
+        $"| {figure.Row} | {figure.Load} | {medianOf _.Tino} |" + String.Concat others
+    | outcome -> $"| {figure.Row} | {figure.Load} | {(notMeasured outcome).Value} |" + String.replicate group.Others.Length " | |"
 
 let private payloadGroupSection (group: PayloadGroup) =
-    let garnetHeading = group.Garnet |> Option.map (fun heading -> $" {heading} ({group.Unit}) | ratio |")
-    let commands =
-        group.Figures |> List.collect (fun figure -> $"# {number (float figure.Bytes)} bytes, {figure.Load}" :: figure.Commands)
+    let otherHeadings = group.Others |> List.map (fun heading -> $" {heading} ({group.Unit}) | ratio |")
+    let commands = group.Figures |> List.collect (fun figure -> $"# {figure.Row}, {figure.Load}" :: figure.Commands)
     [ $"### {group.Title}"; "" ]
     @ group.Description
     @ [ ""
-        $"| bytes | load | {group.Tino} ({group.Unit}) | {group.Redis} ({group.Unit}) | ratio |{defaultArg garnetHeading String.Empty}"
-        "|---:|---|---:|---:|---:|" + (if group.Garnet.IsSome then "---:|---:|" else "") ]
+        $"| {group.RowHeading} | load | {group.Tino} ({group.Unit}) |" + String.Concat otherHeadings
+        "|---:|---|---:|" + String.replicate group.Others.Length "---:|---:|" ]
     @ (group.Figures |> List.map (payloadRow group))
     @ [ "" ]
     @ (group.Remark |> Option.map (fun remark -> [ remark; "" ]) |> Option.defaultValue [])
@@ -189,6 +184,21 @@ let private payloadsSection (run: Run) =
       "" ]
     @ codeBlock run.PayloadServers
     @ match run.Payloads with
+      | Measured groups -> groups |> List.collect payloadGroupSection
+      | outcome -> [ $"Not measured ({(notMeasured outcome).Value})."; "" ]
+
+let private structuredSection (run: Run) =
+    [ "## Structured payloads"
+      ""
+      "Records, the real case: an order of twenty fields and a list of 100 orders, through the Tino client and three"
+      "other ways of calling a service, each with its usual serializer. Targets: ≥ 1.0× StackExchange.Redis, ≥ 3×"
+      "gRPC, ≥ 5× ASP.NET Core JSON. The encode and decode cost alone, against MessagePack-CSharp's own formatters, is"
+      "under \"Other measurements\" (micro benchmarks)."
+      ""
+      "Servers, started for these comparisons only:"
+      "" ]
+    @ codeBlock run.StructuredServers
+    @ match run.Structured with
       | Measured groups -> groups |> List.collect payloadGroupSection
       | outcome -> [ $"Not measured ({(notMeasured outcome).Value})."; "" ]
 
@@ -250,5 +260,6 @@ let markdown (run: Run) =
         @ memorySection run.Settings run.Memory
         @ allocationSection run.Allocation
         @ payloadsSection run
+        @ structuredSection run
         @ [ "## Other measurements"; "" ]
     String.Join("\n", lines) + "\n" + run.Notes.TrimEnd() + "\n"

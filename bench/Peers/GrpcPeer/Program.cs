@@ -1,5 +1,5 @@
 // The gRPC peer of the Tino QuickStart server for the side-by-side benchmarks (docs/benchmarks.md):
-// ASP.NET Core gRPC serving Calculator.Add on an HTTP/2-only, unencrypted (h2c) Kestrel endpoint.
+// ASP.NET Core gRPC serving Calculator.Add and OrderEcho (the structured payloads) on an HTTP/2-only, unencrypted (h2c) Kestrel endpoint.
 // Run: dotnet bench/Peers/GrpcPeer/bin/Release/net10.0/GrpcPeer.dll --port 7605
 // Prints a line containing "listening" once it accepts calls; stops on Ctrl+C or SIGTERM.
 using System.Net;
@@ -30,6 +30,7 @@ builder.Services.AddGrpc();
 
 var app = builder.Build();
 app.MapGrpcService<CalculatorService>();
+app.MapGrpcService<OrderEchoService>();
 
 await app.StartAsync();
 Console.WriteLine($"GrpcPeer listening on http://{host}:{port} (HTTP/2 without TLS)");

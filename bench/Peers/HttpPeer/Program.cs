@@ -1,9 +1,11 @@
 // The HTTP/JSON peer of the Tino QuickStart server for the side-by-side benchmarks (docs/benchmarks.md):
-// an ASP.NET Core minimal API, POST /add with body {"a":1,"b":2} answering {"sum":3}.
+// an ASP.NET Core minimal API, POST /add with body {"a":1,"b":2} answering {"sum":3}, and POST /orders/one and
+// /orders/many returning the order or orders they were sent (the structured payloads, bench/Peers/Orders).
 // Run: dotnet bench/Peers/HttpPeer/bin/Release/net10.0/HttpPeer.dll --port 7606
 // Prints a line containing "listening" once it accepts requests; stops on Ctrl+C or SIGTERM.
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Tino.Bench.Orders;
 using Tino.Bench.Peers.Contracts;
 
 var host = ArgumentValue("--host") ?? "127.0.0.1";
@@ -25,10 +27,15 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 // The source-generated contract first in the chain, as the minimal API and System.Text.Json docs show:
 // request and reply (de)serialization then uses no reflection.
 builder.Services.ConfigureHttpJsonOptions(json =>
-    json.SerializerOptions.TypeInfoResolverChain.Insert(0, AddJsonContext.Default));
+{
+    json.SerializerOptions.TypeInfoResolverChain.Insert(0, AddJsonContext.Default);
+    json.SerializerOptions.TypeInfoResolverChain.Insert(1, OrderJsonContext.Default);
+});
 
 var app = builder.Build();
 app.MapPost("/add", (AddRequest request) => new AddReply((long)request.A + request.B));
+app.MapPost("/orders/one", (Order order) => order);
+app.MapPost("/orders/many", (Order[] orders) => orders);
 
 await app.StartAsync();
 Console.WriteLine($"HttpPeer listening on http://{host}:{port} (HTTP/1.1)");
