@@ -9,6 +9,7 @@
 // Usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2]
 //                   [--payload <bytes>]   (tino and redis only)
 //                   [--shape <order|orders|order-fs|orders-fs>]   (the -fs shapes: tino and redis only)
+//                   [--connections 1]   (clients, each its own connection; caller i calls through client i mod n)
 //
 // Drivers (bench/client-benchmark.sh and others) read the last stdout line, exactly "calls/s: <integer>".
 // Every reply is checked; any failed call ends the run with a non-zero exit code and no such line.
@@ -16,7 +17,7 @@ using System.Diagnostics;
 using System.Globalization;
 
 const string Usage =
-    "usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2] [--payload <bytes> | --shape <order|orders|order-fs|orders-fs>]";
+    "usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2] [--payload <bytes> | --shape <order|orders|order-fs|orders-fs>] [--connections 1]";
 
 string targetName;
 string address;
@@ -25,6 +26,7 @@ double seconds;
 double warmup;
 int? payload;
 string? shape;
+int connections;
 try
 {
     targetName = Option("--target") ?? throw new ArgumentException("--target is required");
@@ -34,6 +36,7 @@ try
     }
     address = Option("--address") ?? throw new ArgumentException("--address is required");
     callers = int.Parse(Option("--callers") ?? "50", CultureInfo.InvariantCulture);
+    connections = int.Parse(Option("--connections") ?? "1", CultureInfo.InvariantCulture);
     seconds = double.Parse(Option("--seconds") ?? "5", CultureInfo.InvariantCulture);
     warmup = double.Parse(Option("--warmup") ?? "2", CultureInfo.InvariantCulture);
     payload = Option("--payload") is { } bytes ? int.Parse(bytes, CultureInfo.InvariantCulture) : null;
@@ -42,9 +45,9 @@ try
     {
         throw new ArgumentException($"--shape takes one of {string.Join(", ", Target.Shapes)}, and not with --payload");
     }
-    if (callers < 1 || seconds <= 0 || warmup < 0 || payload < 1)
+    if (callers < 1 || seconds <= 0 || warmup < 0 || payload < 1 || connections < 1 || connections > callers)
     {
-        throw new ArgumentException("--callers, --seconds and --payload must be positive, --warmup not negative");
+        throw new ArgumentException("--callers, --seconds and --payload must be positive, --connections from 1 to --callers, --warmup not negative");
     }
     if (payload is not null && targetName is not ("tino" or "redis"))
     {
@@ -60,23 +63,35 @@ catch (Exception error) when (error is ArgumentException or FormatException or O
 
 try
 {
-    var target = (payload, shape) switch
+    var targets = new List<Target>();
+    try
     {
-        ({ } size, _) => await Target.ConnectEchoAsync(targetName, address, size),
-        (_, { } structured) => await Target.ConnectOrdersAsync(targetName, address, structured),
-        _ => await Target.ConnectAsync(targetName, address),
-    };
-    await using (target.Client)
-    {
-        Console.WriteLine($"{target.Description} at {address}");
+        for (var i = 0; i < connections; i++)
+        {
+            targets.Add((payload, shape) switch
+            {
+                ({ } size, _) => await Target.ConnectEchoAsync(targetName, address, size),
+                (_, { } structured) => await Target.ConnectOrdersAsync(targetName, address, structured),
+                _ => await Target.ConnectAsync(targetName, address),
+            });
+        }
+        var calls = targets.Select(target => target.Call).ToArray();
+        Console.WriteLine($"{targets[0].Description} at {address}{(connections > 1 ? $", {connections} clients" : "")}");
         Console.WriteLine($"callers: {callers}, warm-up: {warmup.ToString(CultureInfo.InvariantCulture)} s, measured: {seconds.ToString(CultureInfo.InvariantCulture)} s");
         if (warmup > 0)
         {
-            await Run(target.Call, TimeSpan.FromSeconds(warmup));
+            await Run(calls, TimeSpan.FromSeconds(warmup));
         }
-        var (calls, elapsed) = await Run(target.Call, TimeSpan.FromSeconds(seconds));
-        Console.WriteLine($"calls: {calls.ToString(CultureInfo.InvariantCulture)} in {elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s");
-        Console.WriteLine($"calls/s: {Math.Round(calls / elapsed.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)}");
+        var (completed, elapsed) = await Run(calls, TimeSpan.FromSeconds(seconds));
+        Console.WriteLine($"calls: {completed.ToString(CultureInfo.InvariantCulture)} in {elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s");
+        Console.WriteLine($"calls/s: {Math.Round(completed / elapsed.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)}");
+    }
+    finally
+    {
+        foreach (var target in targets)
+        {
+            await target.Client.DisposeAsync();
+        }
     }
     return 0;
 }
@@ -88,11 +103,12 @@ catch (Exception error)
 
 // The callers loop until the duration is over; the rate counts every completed call over the time until the
 // last caller finished. Each caller counts its own calls, so no shared counter is contended on the hot path.
-async Task<(long Calls, TimeSpan Elapsed)> Run(Func<Task> call, TimeSpan duration)
+async Task<(long Calls, TimeSpan Elapsed)> Run(Func<Task>[] calls, TimeSpan duration)
 {
     var clock = Stopwatch.StartNew();
-    var counts = await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
+    var counts = await Task.WhenAll(Enumerable.Range(0, callers).Select(async caller =>
     {
+        var call = calls[caller % calls.Length];
         long count = 0;
         while (clock.Elapsed < duration)
         {

@@ -38,6 +38,7 @@ internal sealed partial class Connection
     private readonly long _maxQueuedReplyBytes;
     private CancellationTokenSource _readDeadline = new();
     private long _requestStartedAt;
+    private long _unreadRequestBytes;
     private volatile bool _stopping;
     private bool _refusing;
     private bool _closeAfterReplies;
@@ -124,6 +125,7 @@ internal sealed partial class Connection
                 TrackUnfinishedRequest(buffer);
                 TinoTelemetry.Received(read.Buffer.Length - buffer.Length);
                 _input.AdvanceTo(buffer.Start, buffer.End);
+                _channel?.Input.ExpectUnreadBytes(_unreadRequestBytes);
                 TinoTelemetry.Sent(_output.UnflushedBytes);
                 WriteQueuedEvents();
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
@@ -192,6 +194,7 @@ internal sealed partial class Connection
     private bool ProcessRequests(ref SequenceReader<byte> reader, ref long answered, out ValueTask pending)
     {
         pending = default;
+        _unreadRequestBytes = 0;
         while (!_closeAfterReplies)
         {
             var limits = CurrentLimits;
@@ -246,7 +249,7 @@ internal sealed partial class Connection
                 answered = reader.Consumed;
                 continue;
             }
-            status = RespRequestParser.TryReadArguments(ref reader, header, limits, _arguments, out error);
+            status = RespRequestParser.TryReadArguments(ref reader, header, limits, _arguments, out error, out _unreadRequestBytes);
             if (status == RespStatus.Incomplete)
             {
                 return false; // The header is read again with the rest of the request.

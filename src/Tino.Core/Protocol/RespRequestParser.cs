@@ -14,8 +14,9 @@ public static partial class RespRequestParser
 {
     /// <summary>
     /// Reads the array header and the command name only, so the caller can decide about the command before its
-    /// arguments arrive; then call <see cref="TryReadArguments"/> with the reader where this call left it. An inline
-    /// command is read as its whole line.
+    /// arguments arrive; then call
+    /// <see cref="TryReadArguments(ref SequenceReader{byte}, in RespRequestHeader, RespLimits, RespArguments, out RespError)"/>
+    /// with the reader where this call left it. An inline command is read as its whole line.
     /// </summary>
     /// <param name="reader">The received bytes, positioned at the start of a request.</param>
     /// <param name="limits">The limits to enforce.</param>
@@ -62,12 +63,32 @@ public static partial class RespRequestParser
         in RespRequestHeader header,
         RespLimits limits,
         RespArguments arguments,
-        out RespError error)
+        out RespError error) =>
+        TryReadArguments(ref reader, in header, limits, arguments, out error, out _);
+
+    /// <inheritdoc cref="TryReadArguments(ref SequenceReader{byte}, in RespRequestHeader, RespLimits, RespArguments, out RespError)"/>
+    /// <param name="reader">The received bytes, positioned just after the header.</param>
+    /// <param name="header">The header <see cref="TryReadHeader"/> returned.</param>
+    /// <param name="limits">The limits to enforce.</param>
+    /// <param name="arguments">Cleared, then receives a slice per argument.</param>
+    /// <param name="error">The reason when the status is <see cref="RespStatus.Error"/>.</param>
+    /// <param name="knownRequestBytes">
+    /// When the status is <see cref="RespStatus.Incomplete"/>: how many bytes the request takes at least, from its header
+    /// through the last argument whose length has arrived (0 when not known), so the transport can make room for them.
+    /// </param>
+    internal static RespStatus TryReadArguments(
+        ref SequenceReader<byte> reader,
+        in RespRequestHeader header,
+        RespLimits limits,
+        RespArguments arguments,
+        out RespError error,
+        out long knownRequestBytes)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(arguments);
         arguments.Clear();
         error = default;
+        knownRequestBytes = 0;
         if (header.IsInline)
         {
             return ReadInlineArguments(in header, arguments, out error);
@@ -86,6 +107,7 @@ public static partial class RespRequestParser
             if (status != RespStatus.Complete)
             {
                 arguments.Clear();
+                knownRequestBytes = status == RespStatus.Incomplete ? requestBytes : 0;
                 return status;
             }
 

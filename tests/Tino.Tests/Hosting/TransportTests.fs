@@ -79,6 +79,31 @@ let transportTests =
             sender.Wait()
             Expect.equal (last.ToArray()) payload "every byte, in order, in one buffer"
         }
+        test "a request of known size gets a buffer of its size in a few steps, each at most eight times the bytes received" {
+            use pair = new Pair()
+            let input = pair.Channel.Input
+            let size = 3 * 1024 * 1024 + 17
+            let payload = Array.init size (fun i -> byte (i * 7))
+            pair.Client.Send(payload, 0, 1000, SocketFlags.None) |> ignore
+            let first = wait (input.ReadAsync().AsTask())
+            Expect.equal first.Buffer.Length 1000L "the first bytes"
+            input.AdvanceTo(first.Buffer.Start, first.Buffer.End)
+            input.ExpectUnreadBytes(int64 size) // what the parser reports once the request's lengths have arrived
+            let sender = Task.Run(fun () -> pair.Client.Send(payload, 1000, size - 1000, SocketFlags.None) |> ignore)
+            let lengths = ResizeArray [ input.BufferLength ]
+            let mutable last = ReadOnlySequence<byte>.Empty
+            while last.Length < int64 size do
+                let result = wait (input.ReadAsync().AsTask())
+                if input.BufferLength <> lengths[lengths.Count - 1] then
+                    Expect.isLessThanOrEqual (int64 input.BufferLength) (8L * result.Buffer.Length + 1024L * 1024L) "no more than eight times what arrived (pool sizes are powers of two)"
+                    lengths.Add input.BufferLength
+                last <- result.Buffer
+                input.AdvanceTo(result.Buffer.Start, result.Buffer.End)
+            sender.Wait()
+            Expect.equal (last.ToArray()) payload "every byte, in order, in one buffer"
+            Expect.isLessThanOrEqual lengths.Count 5 $"grown in a few steps, not doubled from the first buffer: {List.ofSeq lengths}"
+            Expect.isLessThan (int64 lengths[lengths.Count - 1]) (2L * int64 size) "not doubled past the request"
+        }
         test "a peer that closes ends the stream" {
             use pair = new Pair()
             pair.Client.Shutdown SocketShutdown.Send

@@ -76,6 +76,16 @@ let tests =
                     Expect.stringStarts (errorText (c.Call(command, Array.append (bin [| 1uy |]) (bin [| 2uy |])))) "INVALID_MSGPACK" "two values"
                     Expect.stringStarts (errorText (c.Call(command, [| 0xc4uy; 5uy; 1uy |]))) "INVALID_MSGPACK" "truncated")
         }
+        test "at the default limit, a 16 MiB argument is borrowed whole and echoed, on a connection that goes on" {
+            withBytesApp RespLimits.Default (fun server ->
+                use c = connect server
+                let largest = payload (RespLimits.Default.MaxArgumentBytes - 5) 11 // a bin32 header is 5 bytes
+                for command in [ "echo_memory"; "echo_array" ] do
+                    let reply = c.Call(command, bin largest)
+                    Expect.equal reply.Bytes.Length RespLimits.Default.MaxArgumentBytes $"{command}: the whole argument"
+                    Expect.isTrue (reply.Bytes.Span.Slice(5).SequenceEqual(ReadOnlySpan largest)) $"{command}: the same bytes"
+                Expect.equal ((c.Call("echo_memory", bin [| 1uy |])).Bytes.ToArray()) (bin [| 1uy |]) "a small call after it")
+        }
         test "the largest argument the limits allow is borrowed whole; one byte more is refused before it is buffered" {
             let limit = 1 <<< 20
             withBytesApp (RespLimits(MaxArgumentBytes = limit)) (fun server ->

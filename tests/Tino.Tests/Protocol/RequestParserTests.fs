@@ -229,6 +229,17 @@ let private headerFirst =
                 Expect.equal outcome (request "SET" [ "k"; "vv" ]) name
                 Expect.equal consumed (int64 input.Length) name)
         }
+        test "an incomplete request tells how many bytes it takes at least, through the last length that arrived" {
+            // *2 $4 ECHO (14 bytes), then $100000 and its line end (9), 100,000 bytes and CRLF: 100,025 in all.
+            let sequence = ofArray (bytes "*2\r\n$4\r\nECHO\r\n$100000\r\nabc")
+            let mutable reader = SequenceReader<byte>(sequence)
+            let mutable header = Unchecked.defaultof<RespRequestHeader>
+            let mutable error = Unchecked.defaultof<RespError>
+            Expect.equal (RespRequestParser.TryReadHeader(&reader, RespLimits.Default, &header, &error)) RespStatus.Complete "the header"
+            let mutable known = 0L
+            let status = RespRequestParser.TryReadArguments(&reader, &header, RespLimits.Default, RespArguments(), &error, &known)
+            Expect.equal (status, known) (RespStatus.Incomplete, 100_025L) "the whole request's size, known from its one argument's length"
+        }
         test "reject a huge declared argument before any of its bytes arrive" {
             headerThenArguments RespLimits.Default (bytes "*2\r\n$4\r\nECHO\r\n$999999999\r\n") (fun name (status, _, _) (_, outcome, _) ->
                 Expect.equal status RespStatus.Complete name

@@ -36,11 +36,21 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     private int _cancelNext;
 
     private BufferSizing _sizing;
+    private long _expectedUnread;
     private CancellationToken _waitToken;
     private CancellationTokenRegistration _waitRegistration;
 
     /// <summary>Whether a receive buffer is rented: only while it holds bytes not yet consumed.</summary>
     internal bool HoldsBuffer => _buffer is not null;
+
+    /// <summary>The receive buffer's length, 0 when none is held.</summary>
+    internal int BufferLength => _buffer?.Length ?? 0;
+
+    /// <summary>
+    /// Tells the reader, after <see cref="AdvanceTo(SequencePosition, SequencePosition)"/>, how large the unread request is
+    /// known to be (0: not known), so that the buffer grows to that size rather than doubling past it.
+    /// </summary>
+    internal void ExpectUnreadBytes(long bytes) => _expectedUnread = bytes;
 
     public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
@@ -229,13 +239,17 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
         Grow();
     }
 
-    /// <summary>Moves the unread bytes to the front, into a buffer twice the size when they fill more than all but <see cref="MinimumReadSize"/> of this one.</summary>
+    /// <summary>
+    /// Moves the unread bytes to the front, into a larger buffer when they fill more than all but
+    /// <see cref="MinimumReadSize"/> of this one or the request is known to be larger (<see cref="GrownLength"/>).
+    /// </summary>
     [MemberNotNull(nameof(_buffer))]
     private void Grow()
     {
         Debug.Assert(_buffer is not null);
         var unread = _end - _start;
-        var target = _buffer.Length - unread >= MinimumReadSize ? _buffer : ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+        var fits = _buffer.Length - unread >= MinimumReadSize && _buffer.Length >= _expectedUnread;
+        var target = fits ? _buffer : ArrayPool<byte>.Shared.Rent(GrownLength(unread));
         _sizing.Grew(target.Length);
         Buffer.BlockCopy(_buffer, _start, target, 0, unread);
         if (!ReferenceEquals(target, _buffer))
@@ -248,6 +262,23 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
         _end = unread;
     }
 
+    /// <summary>
+    /// Twice this buffer; a request known to be larger gets its own size, without overshooting it, but at most eight
+    /// times the bytes received so far: a request's header alone cannot make the connection reserve all it declares.
+    /// (A 16 MiB request grows 4 KiB, 32 KiB, 256 KiB, 2 MiB, 16 MiB: one array of its size, 2.3 MiB copied on the way.)
+    /// </summary>
+    private int GrownLength(int unread)
+    {
+        Debug.Assert(_buffer is not null);
+        long needed = unread + MinimumReadSize;
+        var length = Math.Max(needed, 2L * _buffer.Length);
+        if (_expectedUnread >= needed)
+        {
+            length = Math.Min(_expectedUnread, Math.Max(length, 8L * unread));
+        }
+        return (int)Math.Min(length, Array.MaxLength);
+    }
+
     private void ReleaseBuffer()
     {
         if (_buffer is not null)
@@ -257,5 +288,6 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
             _buffer = null;
         }
         _start = _end = _examined = 0;
+        _expectedUnread = 0;
     }
 }
