@@ -6,7 +6,7 @@
 // something fails.
 // The modules under bench/driver/ are loaded here once, in order (a file #load-ed twice would define its types twice).
 #load "driver/Processes.fsx" "driver/Model.fsx" "driver/Measurements.fsx" "driver/Comparisons.fsx"
-#load "driver/Payloads.fsx" "driver/Structured.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
+#load "driver/Payloads.fsx" "driver/Structured.fsx" "driver/PayloadMemory.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
 
 open System
 open System.IO
@@ -95,6 +95,7 @@ let failures (run: Run) =
     + failed run.Memory.Redis
     + failed run.Allocation.Outcome
     + (run.Cpu |> List.sumBy (fun figure -> failed figure.Outcome))
+    + failed run.PayloadMemory
     + ([ run.Payloads; run.Structured ]
        |> List.sumBy (function
            | Measured groups -> groups |> List.sumBy (fun group -> group.Figures |> List.sumBy (fun figure -> failed figure.Outcome))
@@ -111,6 +112,7 @@ let main () =
         let comparisons, sweep, cpu = throughput grpcBuilt httpBuilt
         let payloadPorts = Payloads.ports 7641
         let payloads = attempt "payloads" (fun () -> Payloads.measure settings payloadPorts garnetInstalled)
+        let payloadMemory = attempt "payload memory" (fun () -> PayloadMemory.measure settings 7661)
         let structuredPorts = Structured.ports 7651
         let structured = attempt "structured payloads" (fun () -> Structured.measure settings structuredPorts grpcBuilt httpBuilt)
         let memory = memory settings 7631
@@ -134,6 +136,7 @@ let main () =
               PayloadServers = Payloads.serversShown payloadPorts garnetInstalled
               Structured = structured
               StructuredServers = Structured.serversShown structuredPorts
+              PayloadMemory = payloadMemory
               Notes = notes () }
         write run
         printfn "\n%s" (String.Join("\n", Report.summary run))

@@ -107,16 +107,19 @@ let clientLoadArgs (settings: Settings) (target: string) (port: int) (extra: str
 
 let clientLoadShown settings target port extra = "dotnet " + String.Join(" ", clientLoadArgs settings target port extra)
 
-/// Calls per second of one ClientLoad run: its last line is exactly `calls/s: <integer>`.
-let clientLoad (settings: Settings) (target: string) (port: int) (extra: string list) : float =
-    let timeout = TimeSpan.FromSeconds(float (settings.Seconds + settings.Warmup) + 120.0)
-    let result = run "dotnet" (clientLoadArgs settings target port extra) timeout
+/// Calls per second of a ClientLoad run with these arguments: its last line is exactly `calls/s: <integer>`.
+let clientLoadWith (args: string list) (timeout: TimeSpan) : float =
+    let result = run "dotnet" args timeout
     if result.Code <> 0 then
-        failwithf "%s exited with %d: %s %s" (clientLoadShown settings target port extra) result.Code result.Out result.Err
+        failwithf "dotnet %s exited with %d: %s %s" (String.Join(" ", args)) result.Code result.Out result.Err
     let last = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map _.Trim() |> Array.tryLast
     match last |> Option.map (fun line -> Regex.Match(line, @"^calls/s: (\d+)$")) with
     | Some found when found.Success -> invariant found.Groups[1].Value
     | _ -> failwithf "ClientLoad's last line is not `calls/s: <integer>` but \"%s\"" (defaultArg last "")
+
+/// Calls per second of one ClientLoad run with the settings' callers, seconds and warm-up.
+let clientLoad (settings: Settings) (target: string) (port: int) (extra: string list) : float =
+    clientLoadWith (clientLoadArgs settings target port extra) (TimeSpan.FromSeconds(float (settings.Seconds + settings.Warmup) + 120.0))
 
 // ---- memory per idle connection ----
 

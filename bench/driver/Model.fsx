@@ -119,6 +119,18 @@ type PayloadGroup =
 let payloadRatio (index: int) (rounds: PayloadRound list) =
     rounds |> List.map (fun round -> round.Tino / round.Others[index]) |> median
 
+/// A server's resident memory before a payload workload and at its peak (VmHWM, which the kernel keeps).
+type PayloadMemory =
+    { Server: string
+      Workload: string
+      BeforeKiB: int64
+      PeakKiB: int64
+      /// What Tino's figure should stay within, as said in the report's target column.
+      Target: string
+      /// Whether this row's figure meets it (None for a reference server).
+      Met: bool option
+      Command: string }
+
 type SweepPoint = { Depth: int; Tino: float; Redis: float }
 
 type Sweep = { Commands: string list; Outcome: Outcome<SweepPoint list> }
@@ -188,6 +200,8 @@ type Run =
       /// The structured payloads (an order, a list of orders) through the Tino client and its peers.
       Structured: Outcome<PayloadGroup list>
       StructuredServers: string list
+      /// What 50 connections of 1 MiB payloads, and one 16 MiB argument, cost the servers in resident memory.
+      PayloadMemory: Outcome<PayloadMemory list>
       Notes: string }
 
 /// Runs a measurement; an exception becomes a Failed outcome (printed), so one failure does not lose the rest.

