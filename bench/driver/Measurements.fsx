@@ -226,8 +226,9 @@ let allocation (settings: Settings) : Allocation =
     let table = File.ReadAllLines report |> Array.filter _.StartsWith("|") |> List.ofArray
     let header = cells table.Head
     let column name = Array.findIndex ((=) name) header
-    let row = table |> List.map cells |> List.find (fun row -> row[column "Method"] = "Add")
+    let cell method name = (table |> List.map cells |> List.find (fun row -> row[column "Method"] = method))[column name]
     { Benchmark = "CallPathBenchmarks.Add"
-      AllocatedBytes = parseBytes row[column "Allocated"]
-      Mean = row[column "Mean"]
+      AllocatedBytes = parseBytes (cell "Add" "Allocated")
+      BorrowedBytes = parseBytes (cell "EchoBinBorrowed" "Allocated")
+      Mean = cell "Add" "Mean"
       Table = table }

@@ -164,6 +164,8 @@ type MemoryFigure =
 type Allocation =
     { Benchmark: string
       AllocatedBytes: float
+      /// Per echo_bin call that borrows its 16 KiB argument (CallPathBenchmarks.EchoBinBorrowed).
+      BorrowedBytes: float
       Mean: string
       Table: string list }
 

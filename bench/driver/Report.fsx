@@ -34,7 +34,8 @@ let private comparisonRow (comparison: Comparison) =
 let private allocationRow (figure: AllocationFigure) =
     match figure.Outcome with
     | Measured allocation ->
-        $"| bytes the server allocates per add(int,int) call (`{allocation.Benchmark}`) | **{number allocation.AllocatedBytes} B** | 0 B | {met (allocation.AllocatedBytes = 0.0)} |"
+        $"| bytes the server allocates per add(int,int) call (`{allocation.Benchmark}`) | **{number allocation.AllocatedBytes} B** | 0 B | {met (allocation.AllocatedBytes = 0.0)} |\n"
+        + $"| bytes the server allocates per echo_bin call borrowing 16 KiB (`CallPathBenchmarks.EchoBinBorrowed`) | **{number allocation.BorrowedBytes} B** | 0 B | {met (allocation.BorrowedBytes = 0.0)} |"
     | outcome -> $"| bytes the server allocates per add(int,int) call | {(notMeasured outcome).Value} | 0 B | not measured |"
 
 let private memoryRow (figure: MemoryFigure) =
@@ -129,16 +130,18 @@ let private allocationSection (figure: AllocationFigure) =
     let header =
         [ "## Allocation per call"
           ""
-          "BenchmarkDotNet's MemoryDiagnoser over `CallPathBenchmarks.Add`: one `ADD 1 2` through the server's path without"
-          "sockets (parse, look up, run the compiled pipeline, reply written into a reused buffer). Allocations are counted"
-          "exactly whatever the job; the short job's times are rough."
+          "BenchmarkDotNet's MemoryDiagnoser over `CallPathBenchmarks`: one call through the server's path without sockets"
+          "(parse, look up, run the compiled pipeline, reply written into a reused buffer): `ADD 1 2`, and `echo_bin` of a"
+          "16 KiB bin through a handler that borrows it (`ReadOnlyMemory<byte>`, target 0 B) or takes a `byte[]` (target:"
+          "the payload and the array's header). Allocations are counted exactly whatever the job; the short job's times are"
+          "rough."
           "" ]
     let body =
         match figure.Outcome with
         | Measured allocation ->
             allocation.Table
             @ [ ""
-                $"Allocated per call: **{number allocation.AllocatedBytes} B** (target 0 B: {met (allocation.AllocatedBytes = 0.0)}). Command:"
+                $"Allocated per `ADD` call: **{number allocation.AllocatedBytes} B** (target 0 B: {met (allocation.AllocatedBytes = 0.0)}); per borrowing `echo_bin` call: **{number allocation.BorrowedBytes} B** (target 0 B: {met (allocation.BorrowedBytes = 0.0)}). Command:"
                 "" ]
         | outcome -> [ $"Not measured ({(notMeasured outcome).Value}). Command:"; "" ]
     header @ body @ codeBlock [ figure.Command ]
