@@ -159,7 +159,7 @@ let bytesInGroup (settings: Settings) (servers: Servers) (sizes: int list) =
           "its length, redis-server stores it and replies +OK." ]
     benchGroup settings title description ("Tino BLOB_LEN", "redis-server SET") ([], None) sizes figure
 
-/// Bytes out: BLOB n (a bin of n bytes made per call) against GET of a value that is that very reply.
+/// Bytes out: BLOB n (a bin of n bytes, the last one kept) against GET of a value that is that very reply.
 let bytesOutGroup (settings: Settings) (servers: Servers) (sizes: int list) =
     let title = "Bytes out: Tino BLOB against redis-server GET"
     let figure bytes pipeline =
@@ -177,9 +177,10 @@ let bytesOutGroup (settings: Settings) (servers: Servers) (sizes: int list) =
         let redis = benchCommandOf settings servers.RedisPort pipeline requests [ "GET"; key ] $"GET {key}"
         benchFigure settings title bytes pipeline check [ tino; redis ]
     let description =
-        [ "Tino's `blob n` makes a bin of n bytes (i mod 251) for each call, n being the size less the bin's 3-byte"
-          "header (the argument file holds its MessagePack, cd and two bytes); redis-server's value is set beforehand"
-          "to that very reply, so both send the same bytes back." ]
+        [ "Tino's `blob n` replies a bin of n bytes (i mod 251), n being the size less the bin's 3-byte header (the"
+          "argument file holds its MessagePack, cd and two bytes); the interop server keeps the last blob it made, as a"
+          "store keeps a value. redis-server's value is set beforehand to that very reply, so both send the same bytes"
+          "back from memory." ]
     benchGroup settings title description ("Tino BLOB", "redis-server GET") ([], None) sizes figure
 
 /// Past redis-benchmark: the Tino client's echo_bin against StackExchange.Redis's ECHO, ClientLoad --payload.
