@@ -242,6 +242,29 @@ internal sealed class ClientConnection
         var reader = new SequenceReader<byte>(buffer);
         while (true)
         {
+            if (_pushes is null && _waiting.TryPeek(out var next) && next.DecodesInPlace)
+            {
+                // A typed call's value is decoded from the received bytes: no copy into an array of its own.
+                var bulkStatus = RespReplyParser.TryReadBulkInPlace(ref reader, out var bulk, out var isBulk, out var bulkError);
+                if (bulkStatus == RespStatus.Incomplete)
+                {
+                    return null;
+                }
+                if (bulkStatus == RespStatus.Error)
+                {
+                    return new TinoConnectionException($"the server sent bytes that are not RESP: {bulkError.Message}");
+                }
+                if (isBulk)
+                {
+                    buffer = buffer.Slice(reader.Position);
+                    if (!_waiting.TryDequeue(out var caller))
+                    {
+                        return new TinoConnectionException("the server sent a reply nobody asked for");
+                    }
+                    caller.CompleteInPlace(bulk);
+                    continue;
+                }
+            }
             var status = RespReplyParser.TryRead(ref reader, out var reply, out var error);
             if (status == RespStatus.Incomplete)
             {

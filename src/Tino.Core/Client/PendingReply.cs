@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Tasks.Sources;
 using MessagePack;
@@ -25,6 +26,12 @@ internal abstract class PendingReply
     /// <summary>The reply arrived: complete with its value or its error. A caller that has gone (cancelled, timed out) ignores it.</summary>
     public abstract void Complete(RespReply reply);
 
+    /// <summary>Whether a bulk string reply may be decoded where it lies in the receive buffer (<see cref="CompleteInPlace"/>).</summary>
+    public virtual bool DecodesInPlace => false;
+
+    /// <summary>The reply is a bulk string: decode it now, from the receive buffer, which moves on after this call.</summary>
+    public virtual void CompleteInPlace(in ReadOnlySequence<byte> bulk) => Complete(RespReply.BulkString(bulk.ToArray()));
+
     /// <summary>Ends the wait with an error; no effect once the wait has ended.</summary>
     public abstract void Fail(Exception error);
 
@@ -51,6 +58,9 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
                 static (state, token) => ((PendingReply<T>)state!).Fail(new OperationCanceledException(token)), this);
         }
     }
+
+    /// <summary>Decodes a bulk string reply's MessagePack where it lies; null: the reply is copied out and given to the decoder.</summary>
+    public BulkDecoder<T>? DecodeBulk { get; init; }
 
     /// <summary>Makes a value of an error reply (an F# <c>Result</c>'s <c>Error</c>), or rethrows it; null: every error fails the call.</summary>
     public Func<TinoRemoteException, MessagePackSerializerOptions, T>? DecodeError { get; init; }
@@ -88,6 +98,32 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
             Fail(error);
             return;
         }
+        Succeed(value);
+    }
+
+    public override bool DecodesInPlace => DecodeBulk is not null;
+
+    public override void CompleteInPlace(in ReadOnlySequence<byte> bulk)
+    {
+        if (Volatile.Read(ref _ended) != 0)
+        {
+            return;
+        }
+        T value;
+        try
+        {
+            value = DecodeBulk!(bulk, _options);
+        }
+        catch (Exception error)
+        {
+            Fail(error);
+            return;
+        }
+        Succeed(value);
+    }
+
+    private void Succeed(T value)
+    {
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
             _cancellation.Dispose();
@@ -122,3 +158,6 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
     void IValueTaskSource<T>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _source.OnCompleted(continuation, state, token, flags);
 }
+
+/// <summary>Decodes a reply's MessagePack from the bytes where they were received.</summary>
+internal delegate T BulkDecoder<T>(in ReadOnlySequence<byte> bytes, MessagePackSerializerOptions options);

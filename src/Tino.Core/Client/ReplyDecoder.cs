@@ -14,6 +14,9 @@ internal static class ReplyDecoder<T>
 {
     public static readonly Func<RespReply, MessagePackSerializerOptions, T> Decode;
 
+    /// <summary>Decodes a bulk string reply where it lies in the receive buffer, with no copy; null where the whole reply is needed.</summary>
+    public static readonly BulkDecoder<T>? DecodeBulk;
+
     /// <summary>Turns an error reply into a value of <typeparamref name="T"/>, or rethrows it; null where no error can be a value.</summary>
     public static readonly Func<TinoRemoteException, MessagePackSerializerOptions, T>? DecodeError;
 
@@ -29,6 +32,7 @@ internal static class ReplyDecoder<T>
         else
         {
             Decode = static (reply, options) => MessagePackSerializer.Deserialize<T>(ReplyValues.Of(reply), options);
+            DecodeBulk = static (in ReadOnlySequence<byte> bytes, MessagePackSerializerOptions options) => MessagePackSerializer.Deserialize<T>(bytes, options);
         }
     }
 }

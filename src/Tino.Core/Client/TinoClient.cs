@@ -110,7 +110,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         {
             return ValueTask.FromException<T>(error);
         }
-        return Send(command, request, ReplyDecoder<T>.Decode, cancellationToken, ReplyDecoder<T>.DecodeError).Task;
+        return Send(command, request, ReplyDecoder<T>.Decode, cancellationToken, ReplyDecoder<T>.DecodeError, ReplyDecoder<T>.DecodeBulk).Task;
     }
 
     /// <summary>Calls <paramref name="command"/> for its effect: the reply's value, nil or not, is not decoded.</summary>
@@ -246,9 +246,10 @@ public sealed partial class TinoClient : IAsyncDisposable
         ArrayBufferWriter<byte> request,
         Func<RespReply, MessagePackSerializerOptions, T> decode,
         CancellationToken cancellationToken,
-        Func<TinoRemoteException, MessagePackSerializerOptions, T>? decodeError = null)
+        Func<TinoRemoteException, MessagePackSerializerOptions, T>? decodeError = null,
+        BulkDecoder<T>? decodeBulk = null)
     {
-        var pending = new PendingReply<T>(decode, _serializer, cancellationToken) { Command = command, DecodeError = decodeError };
+        var pending = new PendingReply<T>(decode, _serializer, cancellationToken) { Command = command, DecodeError = decodeError, DecodeBulk = decodeBulk };
         Send(pending, request.WrittenSpan, cancellationToken);
         Shrink(ref t_request);
         return pending;

@@ -53,6 +53,41 @@ public static class RespReplyParser
         return RespStatus.Complete;
     }
 
+    /// <summary>
+    /// Reads a reply that is a bulk string without copying it: <paramref name="value"/> is its bytes where they lie in
+    /// the received buffer, for a caller that decodes them before the buffer moves on. <see cref="RespStatus.Complete"/>
+    /// with <paramref name="isBulk"/> true for a bulk string, the reader past it; <see cref="RespStatus.Complete"/> with
+    /// <paramref name="isBulk"/> false for any other reply (nil included), the reader where it was, for
+    /// <see cref="TryRead"/>; otherwise as <see cref="TryRead"/>.
+    /// </summary>
+    internal static RespStatus TryReadBulkInPlace(ref SequenceReader<byte> reader, out ReadOnlySequence<byte> value, out bool isBulk, out RespError error)
+    {
+        value = default;
+        isBulk = false;
+        error = default;
+        SequenceReader<byte> scan = reader;
+        if (!scan.TryRead(out byte type))
+        {
+            return RespStatus.Incomplete;
+        }
+        if (type != '$')
+        {
+            return RespStatus.Complete;
+        }
+        RespStatus status = ReadLength(ref scan, RespErrors.InvalidBulkLength, out int length, out error);
+        if (status != RespStatus.Complete || length < 0)
+        {
+            return status;
+        }
+        status = RespFraming.TryReadBulkData(ref scan, length, out value, out error);
+        if (status == RespStatus.Complete)
+        {
+            isBulk = true;
+            reader = scan;
+        }
+        return status;
+    }
+
     /// <summary>Reads one value; builds it only when <paramref name="payload"/> has a buffer (the second pass).</summary>
     private static RespStatus ReadValue(
         ref SequenceReader<byte> reader,

@@ -57,6 +57,27 @@ let calls =
                 let reply = await (client.CallRawAsync("add", [| ReadOnlyMemory [| 1uy |]; ReadOnlyMemory [| 2uy |] |]).AsTask())
                 Expect.equal (reply.ToArray()) [| 3uy |] "raw")
         }
+        test "typed replies decode where they arrive, across receive segments, in order with raw calls, nil and errors" {
+            withClient (fun _ client ->
+                // 100 KB crosses the client's 16 KiB receive segments; raw, nil and error replies take the copying path.
+                let calls: Task list =
+                    [ for i in 0 .. 19 do
+                          let size = 100_000 + i
+                          yield task {
+                              let! bytes = call<byte[]> client "blob" [ arg size ]
+                              if bytes.Length <> size || bytes[size - 1] <> byte ((size - 1) % 251) then failwithf "blob %d came back wrong" size }
+                          yield task {
+                              let! raw = client.CallRawAsync("blob", [| ReadOnlyMemory(MessagePack.MessagePackSerializer.Serialize size) |]).AsTask()
+                              if raw.Length <> size + 5 then failwithf "raw blob %d: %d bytes" size raw.Length }
+                          yield task {
+                              let! missing = call<objnull> client "get_note" [ arg (1000 + i) ]
+                              if not (isNull missing) then failwith "get_note of no note is nil" }
+                          yield task {
+                              let error = Throws.Of<TinoRemoteException>(call<int> client "fail" [ argText "MY_CODE"; argText $"call {i}" ])
+                              if error.Code <> "MY_CODE" || error.Message <> $"call {i}" then failwithf "fail %d: %s %s" i error.Code error.Message } ]
+                Task.WhenAll(calls).Wait()
+                Expect.equal (await (call<int64> client "add" [ arg 1; arg 2 ])) 3L "the connection goes on")
+        }
         test "ten thousand calls from a hundred concurrent tasks on one connection each get their own reply" {
             withClient (fun _ client ->
                 let worker (w: int) =
