@@ -19,6 +19,12 @@ internal sealed class ClientConnection
     /// <summary>A send buffer that grew past this for one large request is let go afterwards.</summary>
     private const int RetainedBufferBytes = 1 << 20;
 
+    /// <summary>
+    /// A request this large is copied into a pooled array of its own outside the lock and queued by reference: copied
+    /// into the shared buffer under the lock, it would hold the other callers up and grow the buffer by copies.
+    /// </summary>
+    private const int OwnArrayBytes = 64 * 1024;
+
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly PipeReader _input;
@@ -28,6 +34,8 @@ internal sealed class ClientConnection
     private readonly Func<RespReply, bool>? _pushes;
     private ArrayBufferWriter<byte> _queued = new(4096);
     private ArrayBufferWriter<byte> _sending = new(4096);
+    private List<LargeRequest> _queuedLarge = [];
+    private List<LargeRequest> _sendingLarge = [];
     private bool _sendLoopRunning;
     private Exception? _failure;
 
@@ -121,14 +129,31 @@ internal sealed class ClientConnection
     /// <summary>Queues the request and its wait; false, with nothing queued or written, when the connection is closed.</summary>
     public bool TrySend(PendingReply reply, ReadOnlySpan<byte> request)
     {
+        byte[]? own = null;
+        if (request.Length >= OwnArrayBytes)
+        {
+            own = ArrayPool<byte>.Shared.Rent(request.Length);
+            request.CopyTo(own);
+        }
         bool startSending;
         lock (_sendLock)
         {
             if (_failure is not null)
             {
+                if (own is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(own);
+                }
                 return false;
             }
-            _queued.Write(request);
+            if (own is null)
+            {
+                _queued.Write(request);
+            }
+            else
+            {
+                _queuedLarge.Add(new LargeRequest(_queued.WrittenCount, own, request.Length));
+            }
             _waiting.Enqueue(reply);
             startSending = !_sendLoopRunning;
             _sendLoopRunning = true;
@@ -178,16 +203,17 @@ internal sealed class ClientConnection
         {
             lock (_sendLock)
             {
-                if (_queued.WrittenCount == 0 || _failure is not null)
+                if ((_queued.WrittenCount == 0 && _queuedLarge.Count == 0) || _failure is not null)
                 {
                     _sendLoopRunning = false;
                     return;
                 }
                 (_queued, _sending) = (_sending, _queued);
+                (_queuedLarge, _sendingLarge) = (_sendingLarge, _queuedLarge);
             }
             try
             {
-                await _stream.WriteAsync(_sending.WrittenMemory).ConfigureAwait(false);
+                await WriteSendingAsync().ConfigureAwait(false);
                 await _stream.FlushAsync().ConfigureAwait(false);
             }
             catch (Exception error)
@@ -203,6 +229,28 @@ internal sealed class ClientConnection
             {
                 _sending.ResetWrittenCount();
             }
+        }
+    }
+
+    /// <summary>The requests taken from the queue, in order: the small ones from the shared buffer, each large one from its own array.</summary>
+    private async ValueTask WriteSendingAsync()
+    {
+        var small = _sending.WrittenMemory;
+        var sent = 0;
+        foreach (var large in _sendingLarge)
+        {
+            if (large.SmallBytesBefore > sent)
+            {
+                await _stream.WriteAsync(small[sent..large.SmallBytesBefore]).ConfigureAwait(false);
+                sent = large.SmallBytesBefore;
+            }
+            await _stream.WriteAsync(large.Bytes.AsMemory(0, large.Length)).ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(large.Bytes);
+        }
+        _sendingLarge.Clear();
+        if (small.Length > sent)
+        {
+            await _stream.WriteAsync(small[sent..]).ConfigureAwait(false);
         }
     }
 
@@ -287,3 +335,6 @@ internal sealed class ClientConnection
         }
     }
 }
+
+/// <summary>A large request queued in an array of its own, after the first <paramref name="SmallBytesBefore"/> bytes of the shared buffer.</summary>
+internal readonly record struct LargeRequest(int SmallBytesBefore, byte[] Bytes, int Length);
