@@ -57,9 +57,10 @@ let calls =
                 let reply = await (client.CallRawAsync("add", [| ReadOnlyMemory [| 1uy |]; ReadOnlyMemory [| 2uy |] |]).AsTask())
                 Expect.equal (reply.ToArray()) [| 3uy |] "raw")
         }
-        test "typed replies decode where they arrive, across receive segments, in order with raw calls, nil and errors" {
+        test "large requests and typed replies keep their order with small calls, raw calls, nil and errors" {
             withClient (fun _ client ->
-                // 100 KB crosses the client's 16 KiB receive segments; raw, nil and error replies take the copying path.
+                // A request of 64 KiB or more is queued in an array of its own; 100 KB replies cross the client's 16 KiB
+                // receive segments and are decoded where they lie; raw, nil and error replies take the copying path.
                 let calls: Task list =
                     [ for i in 0 .. 19 do
                           let size = 100_000 + i
@@ -69,6 +70,10 @@ let calls =
                           yield task {
                               let! raw = client.CallRawAsync("blob", [| ReadOnlyMemory(MessagePack.MessagePackSerializer.Serialize size) |]).AsTask()
                               if raw.Length <> size + 5 then failwithf "raw blob %d: %d bytes" size raw.Length }
+                          yield task {
+                              let sent = Array.init (70_000 + i) (fun j -> byte (j * 7 + i))
+                              let! echoed = call<byte[]> client "echo_bin" [ TinoArg.From sent ]
+                              if echoed <> sent then failwithf "echo_bin %d came back wrong" sent.Length }
                           yield task {
                               let! missing = call<objnull> client "get_note" [ arg (1000 + i) ]
                               if not (isNull missing) then failwith "get_note of no note is nil" }
