@@ -11,8 +11,14 @@ module internal FSharpFormatters =
 
     let private make (definition: Type) (arguments: Type[]) = Activator.CreateInstance(definition.MakeGenericType arguments)
 
+    /// The formatter for the union `'T`: its cases read once, its tags by FSharp.Reflection's precomputed reader.
+    let private union<'T> () : IMessagePackFormatter<'T> =
+        let tagOf = FSharpValue.PreComputeUnionTagReader typeof<'T>
+        FSharpUnionFormatter<'T>(UnionCases.analyze<'T> (), (fun (value: objnull) -> tagOf value))
+
     /// The formatter for an F# type, or null for a type this resolver leaves to the next one.
-    let create (t: Type) : objnull =
+    let create<'T> () : objnull =
+        let t = typeof<'T>
         let generic = if t.IsGenericType then Some(t.GetGenericTypeDefinition(), t.GetGenericArguments()) else None
         match generic with
         | Some(definition, arguments) when definition = typedefof<option<_>> -> make typedefof<FSharpOptionFormatter<_>> arguments
@@ -20,16 +26,13 @@ module internal FSharpFormatters =
         | Some(definition, arguments) when definition = typedefof<list<_>> -> make typedefof<FSharpListFormatter<_>> arguments
         | Some(definition, arguments) when definition = typedefof<Set<_>> -> make typedefof<FSharpSetFormatter<_>> arguments
         | Some(definition, arguments) when definition = typedefof<Map<_, _>> -> make typedefof<FSharpMapFormatter<_, _>> arguments
-        | _ when FSharpType.IsUnion t && not t.ContainsGenericParameters ->
-            let tagOf = FSharpValue.PreComputeUnionTagReader t
-            let cases = UnionCases.analyze t
-            Activator.CreateInstance(typedefof<FSharpUnionFormatter<_>>.MakeGenericType t, cases, (fun (value: objnull) -> tagOf value))
+        | _ when FSharpType.IsUnion t && not t.ContainsGenericParameters -> union<'T> ()
         | _ -> null
 
 type internal FormatterCache<'T> private () =
     static let formatter: Result<IMessagePackFormatter<'T> option, exn> =
         try
-            match FSharpFormatters.create typeof<'T> with
+            match FSharpFormatters.create<'T> () with
             | null -> Ok None
             | made -> Ok(Some(unbox<IMessagePackFormatter<'T>> made))
         with error ->

@@ -88,10 +88,10 @@ module internal Failures =
         | :? uint32 as n when n <= uint32 Int32.MaxValue -> int n
         | other -> string other
 
-    /// Reads one nested value with `formatter`, locating any failure at `key`.
-    let read<'T> (formatter: IMessagePackFormatter<'T>) (reader: byref<MessagePackReader>) (options: MessagePackSerializerOptions) (key: obj) : 'T =
+    /// Reads one nested value with `formatter`, locating any failure at `key` (an index is boxed only then).
+    let read<'T, 'K when 'K: not null> (formatter: IMessagePackFormatter<'T>) (reader: byref<MessagePackReader>) (options: MessagePackSerializerOptions) (key: 'K) : 'T =
         let code = reader.NextCode
         try
             formatter.Deserialize(&reader, options)
         with error ->
-            raise (locate key typeof<'T> code error)
+            raise (locate (nonNull (box key)) typeof<'T> code error)

@@ -21,6 +21,12 @@ type Coin =
     | Heads
     | Tails
 
+/// A union whose case without fields is null, as `option`'s None is: its other case's fields sit on the union type.
+[<CompilationRepresentation(CompilationRepresentationFlags.UseNullAsTrueValue)>]
+type Reading =
+    | NoReading
+    | Reading of celsius: float * station: string
+
 type Inner = { name: string; tags: string list; score: float option }
 
 type Outer =

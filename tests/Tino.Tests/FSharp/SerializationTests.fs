@@ -66,6 +66,13 @@ let wireForms =
             Expect.equal (encode Dot) (bytes [ 0x92; 0x02; 0x80 ]) "Dot"
             Expect.equal (encode Tails) (bytes [ 0x92; 0x01; 0x80 ]) "struct union"
         }
+        test "a union whose case without fields is null is written like any other" {
+            Expect.equal (encode NoReading) (bytes [ 0x92; 0x00; 0x80 ]) "NoReading"
+            let reading = Array.concat [ bytes [ 0x92; 0x01; 0x82 ]; str "celsius"; bytes [ 0xca; 0x41; 0xac; 0; 0 ]; str "station"; str "x" ]
+            Expect.equal (encode (Reading(21.5, "x"))) reading "Reading"
+            Expect.equal (decode<Reading> reading) (Reading(21.5, "x")) "Reading back"
+            Expect.equal (decode<Reading> (encode NoReading)) NoReading "NoReading back"
+        }
         test "fields as an array (the int-key form), or left out for a case without any, are accepted" {
             Expect.equal (decode<Shape> (bytes [ 0x92; 0x01; 0x92; 0x02; 0x03 ])) (Rect(2.0, 3.0)) "array of fields"
             Expect.equal (decode<Shape> (bytes [ 0x91; 0x02 ])) Dot "[tag]"
