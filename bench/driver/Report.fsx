@@ -215,12 +215,12 @@ let private payloadMemorySection (run: Run) =
       "" ]
     @ match run.PayloadMemory with
       | Measured rows ->
-          [ "| workload | server | VmRSS before (KiB) | peak (KiB) | growth / 16 MiB | target | |"
-            "|---|---|---:|---:|---:|---|---|" ]
+          [ "| workload | server | VmRSS before (KiB) | peak (KiB) | growth (KiB) | growth / 16 MiB | target | |"
+            "|---|---|---:|---:|---:|---:|---|---|" ]
           @ [ for row in rows ->
-                let growth = float (row.PeakKiB - row.BeforeKiB) / (16.0 * 1024.0)
+                let growth = float (row.PeakKiB - row.BeforeKiB)
                 let verdict = row.Met |> Option.map met |> Option.defaultValue "reference"
-                $"| {row.Workload} | {row.Server} | {number (float row.BeforeKiB)} | {number (float row.PeakKiB)} | {twoPlaces growth} | {row.Target} | {verdict} |" ]
+                $"| {row.Workload} | {row.Server} | {number (float row.BeforeKiB)} | {number (float row.PeakKiB)} | {number growth} | {twoPlaces (growth / (16.0 * 1024.0))} | {row.Target} | {verdict} |" ]
           @ [ ""; "Commands (each after starting its server afresh, as in the payload tables above):"; "" ]
           @ codeBlock (rows |> List.map _.Command)
       | outcome -> [ $"Not measured ({(notMeasured outcome).Value})."; "" ]
