@@ -52,9 +52,27 @@ internal sealed class ObjectFormatter<T, TState> : IMessagePackFormatter<T>
         writer.WriteMapHeader(_members.Length);
         foreach (var member in _members)
         {
-            writer.WriteRaw(member.EncodedName);
+            WriteKey(ref writer, member);
             member.Write(ref writer, ref value, options);
         }
+    }
+
+    /// <summary>
+    /// Writes a member's key. A key of up to <see cref="ObjectMember{T, TState}.PaddedKeyLength"/> bytes is copied with
+    /// the zeros that pad it to that length, a copy of constant size that the JIT does in a few vector moves, and
+    /// then only the key's own bytes are kept: a call to the general copy for each member cost more than the key.
+    /// </summary>
+    private static void WriteKey(ref MessagePackWriter writer, ObjectMember<T, TState> member)
+    {
+        var length = member.EncodedName.Length;
+        if (length > ObjectMember<T, TState>.PaddedKeyLength)
+        {
+            writer.WriteRaw(member.EncodedName);
+            return;
+        }
+
+        member.PaddedName.AsSpan(0, ObjectMember<T, TState>.PaddedKeyLength).CopyTo(writer.GetSpan(ObjectMember<T, TState>.PaddedKeyLength));
+        writer.Advance(length);
     }
 
     public T Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)

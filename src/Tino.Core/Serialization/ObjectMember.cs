@@ -17,6 +17,8 @@ internal abstract class ObjectMember<T, TState>
         writer.Write(plan.WireName);
         writer.Flush();
         EncodedName = key.WrittenSpan.ToArray();
+        PaddedName = new byte[Math.Max(PaddedKeyLength, EncodedName.Length)];
+        EncodedName.CopyTo(PaddedName, 0);
         IsRequired = plan.Required;
         IsAssigned = plan.IsAssigned;
         ExpectedType = WireTypeNames.Of(plan.Type);
@@ -30,6 +32,12 @@ internal abstract class ObjectMember<T, TState>
 
     /// <summary>The wire name as a MessagePack string, written as it is.</summary>
     public byte[] EncodedName { get; }
+
+    /// <summary>The length that <see cref="PaddedName"/> pads a shorter key to.</summary>
+    public const int PaddedKeyLength = 32;
+
+    /// <summary><see cref="EncodedName"/> followed by zeros up to <see cref="PaddedKeyLength"/> bytes.</summary>
+    public byte[] PaddedName { get; }
 
     /// <summary>Whether input without it is an error.</summary>
     public bool IsRequired { get; }

@@ -47,7 +47,8 @@ type internal FormatterCache<'T> private () =
 /// <summary>
 /// Serves F# types as PROTOCOL.md 6b says: unions as <c>[tag, {field: value}]</c>, <c>option</c> and
 /// <c>voption</c> as nil or the value, <c>list</c> and <c>Set</c> as arrays, <c>Map</c> as a map. Built from
-/// FSharp.Reflection's precomputed readers and constructors, without Reflection.Emit. Records, tuples, arrays and
+/// FSharp.Reflection's precomputed tag readers and constructors and from union field getters compiled from
+/// expression trees (as Tino.Core builds its object formatter), without Reflection.Emit. Records, tuples, arrays and
 /// everything else are left to the resolver composed after it (<see cref="T:Tino.Serialization.TinoResolver"/>
 /// maps F# records by field name, honouring <c>[&lt;DataMember(Name = ...)&gt;]</c>).
 /// </summary>

@@ -19,7 +19,7 @@ type internal UnionField<'U>(name: string, fieldType: Type) =
         buffer.WrittenSpan.ToArray()
 
     member _.Name = name
-    member _.Utf8Name: byte[] = Encoding.UTF8.GetBytes name
+    member val Utf8Name: byte[] = Encoding.UTF8.GetBytes name
     member _.EncodedName = encodedName
     member _.Type = fieldType
 
@@ -30,7 +30,7 @@ type internal UnionField<'U>(name: string, fieldType: Type) =
            && (fieldType.GetGenericTypeDefinition() = typedefof<option<_>> || fieldType.GetGenericTypeDefinition() = typedefof<voption<_>>)
 
     /// The value an optional field takes when it is left out.
-    member this.Missing: objnull = if fieldType.IsValueType then Activator.CreateInstance fieldType else null
+    member val Missing: objnull = if fieldType.IsValueType then Activator.CreateInstance fieldType else null
 
     /// Writes the field's value (not its key) from `union`, which is of this field's case.
     abstract Write: writer: byref<MessagePackWriter> * union: 'U * options: MessagePackSerializerOptions -> unit

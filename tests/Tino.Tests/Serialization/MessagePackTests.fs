@@ -29,6 +29,13 @@ type Board =
 
 type Person = { Name: string; Age: Nullable<int> }
 
+/// Keys at the edges of the object formatter's 32-byte key copy: 32 bytes (a fixstr of 31), 34 (a str8 of 32), and a
+/// name of one character in two UTF-8 bytes.
+type LongNames =
+    { [<DataMember(Name = "abcdefghijklmnopqrstuvwxyz01234")>] Fits: int
+      [<DataMember(Name = "abcdefghijklmnopqrstuvwxyz012345")>] Overflows: int
+      [<DataMember(Name = "ü")>] Short: int }
+
 /// F# nullness: a `string | null` field is optional and may be nil.
 type Profile = { Handle: string; Nick: string | null }
 
@@ -346,6 +353,16 @@ let tests =
                       test "writes a record as a map keyed by member name, renamed by DataMember" {
                           let map = decode<Dictionary<string, objnull>> (encode { Title = "t"; Completed = true })
                           Expect.equal (Set.ofSeq map.Keys) (set [ "title"; "completed" ]) "keys"
+                      }
+                      test "writes keys of any length whole, each right after the value before it" {
+                          let name (text: string) = Text.Encoding.UTF8.GetBytes text
+                          let expected =
+                              Array.concat
+                                  [ [| 0x83uy; 0xbfuy |]; name "abcdefghijklmnopqrstuvwxyz01234"; [| 0x01uy; 0xd9uy; 0x20uy |]
+                                    name "abcdefghijklmnopqrstuvwxyz012345"; [| 0x02uy; 0xa2uy; 0xc3uy; 0xbcuy; 0x03uy |] ]
+                          let value = { Fits = 1; Overflows = 2; Short = 3 }
+                          Expect.equal (encode value) expected "bytes"
+                          Expect.equal (decode<LongNames> (encode value)) value "round trip"
                       }
                       test "writes every member of a class, honouring IgnoreDataMember and Key" {
                           let map = decode<Dictionary<string, objnull>> (encode (Secretive(Shown = "s")))
