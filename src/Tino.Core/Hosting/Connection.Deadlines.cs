@@ -21,7 +21,7 @@ internal sealed partial class Connection
         if (await Task.WhenAny(call, hangUp).ConfigureAwait(false) == hangUp && hangUp.IsCompletedSuccessfully && hangUp.Result == 0)
         {
             ServerLog.ClientHungUp(_logger, Id);
-            _closeAfterReplies = true;
+            _session.CloseAfterReplies = true;
             await _closed.CancelAsync().ConfigureAwait(false);
         }
         await stopWatching.CancelAsync().ConfigureAwait(false);
@@ -62,7 +62,7 @@ internal sealed partial class Connection
             wait = _requestTimeout - Stopwatch.GetElapsedTime(_requestStartedAt);
             wait = wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
         }
-        else if (_idleTimeout != Timeout.InfiniteTimeSpan && !IsSubscribed)
+        else if (_idleTimeout != Timeout.InfiniteTimeSpan && !_session.IsSubscribed)
         {
             wait = _idleTimeout;
         }

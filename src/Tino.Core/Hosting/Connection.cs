@@ -3,14 +3,16 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Tino.Hosting.Commands;
 using Tino.Hosting.Transport;
 using Tino.Protocol;
 
 namespace Tino.Hosting;
 
 /// <summary>
-/// One client connection: reads requests, parses every complete frame of a read, runs them,
-/// and flushes their replies once per read, in request order.
+/// One client connection, the bytes of it: reads requests, parses every complete frame of a read, finds each one's
+/// command in the server's table and runs it, and flushes their replies once per read, in request order. What the
+/// requests change (auth, codec, cursors, subscriptions) lives in its <see cref="Session"/>.
 /// </summary>
 internal sealed partial class Connection
 {
@@ -19,7 +21,8 @@ internal sealed partial class Connection
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly AppPipeline _app;
-    private readonly TinoServer _server;
+    private readonly ServerCommands _commands;
+    private readonly Session _session;
     private readonly ILogger _logger;
     private readonly RespLimits _limits;
     private readonly RespArguments _arguments = new();
@@ -41,7 +44,6 @@ internal sealed partial class Connection
     private long _unreadRequestBytes;
     private volatile bool _stopping;
     private bool _refusing;
-    private bool _closeAfterReplies;
 
     /// <summary>The first byte of a TLS ClientHello, which no RESP request starts with.</summary>
     private const byte TlsHandshakeRecord = 0x16;
@@ -50,29 +52,30 @@ internal sealed partial class Connection
     private static readonly TimeSpan ShutdownQuietPeriod = TimeSpan.FromMilliseconds(250);
 
     /// <summary>A connection over a stream: TLS, or plain TCP where the event loop is not available.</summary>
-    public Connection(Socket socket, Stream stream, ConnectionContext context, CancellationTokenSource closed, AppPipeline app, TinoServer server, ILogger logger)
+    public Connection(Socket socket, Stream stream, ConnectionContext context, CancellationTokenSource closed, TinoServer server, ILogger logger)
         : this(socket, null, PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true)),
             PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: false)), stream is NetworkStream,
-            context, closed, app, server, logger)
+            context, closed, server, logger)
     {
     }
 
     /// <summary>A plain TCP connection served by an event loop.</summary>
-    public Connection(Socket socket, SocketChannel channel, ConnectionContext context, CancellationTokenSource closed, AppPipeline app, TinoServer server, ILogger logger)
-        : this(socket, channel, channel.Input, channel.Output, expectsPlaintext: true, context, closed, app, server, logger)
+    public Connection(Socket socket, SocketChannel channel, ConnectionContext context, CancellationTokenSource closed, TinoServer server, ILogger logger)
+        : this(socket, channel, channel.Input, channel.Output, expectsPlaintext: true, context, closed, server, logger)
     {
     }
 
     private Connection(Socket socket, SocketChannel? channel, PipeReader input, PipeWriter output, bool expectsPlaintext, ConnectionContext context,
-        CancellationTokenSource closed, AppPipeline app, TinoServer server, ILogger logger)
+        CancellationTokenSource closed, TinoServer server, ILogger logger)
     {
+        var app = server.Commands.App;
         _socket = socket;
         _channel = channel;
         _expectsPlaintext = expectsPlaintext;
         _input = input;
         _output = output;
         _app = app;
-        _server = server;
+        _commands = server.Commands;
         _logger = logger;
         _limits = app.App.Options.Limits;
         _maxInFlight = app.App.Options.MaxConcurrentCallsPerConnection;
@@ -84,7 +87,8 @@ internal sealed partial class Connection
         _maxQueuedReplyBytes = options.MaxQueuedReplyBytes;
         Context = context;
         _closed = closed;
-        _sequentialContext = new CommandContext(Context) { Output = _output, Serializer = app.Serializer };
+        _session = new Session(output, context, _commands, server, logger, input.CancelPendingRead, Abort);
+        _sequentialContext = _session.NewContext(_output);
     }
 
     public ConnectionContext Context { get; }
@@ -127,9 +131,9 @@ internal sealed partial class Connection
                 _input.AdvanceTo(buffer.Start, buffer.End);
                 _channel?.Input.ExpectUnreadBytes(_unreadRequestBytes);
                 TinoTelemetry.Sent(_output.UnflushedBytes);
-                WriteQueuedEvents();
+                _session.WriteQueuedEvents();
                 var flush = await _output.FlushAsync().ConfigureAwait(false);
-                if (_closeAfterReplies || read.IsCompleted || flush.IsCompleted)
+                if (_session.CloseAfterReplies || read.IsCompleted || flush.IsCompleted)
                 {
                     break;
                 }
@@ -195,7 +199,7 @@ internal sealed partial class Connection
     {
         pending = default;
         _unreadRequestBytes = 0;
-        while (!_closeAfterReplies)
+        while (!_session.CloseAfterReplies)
         {
             var limits = CurrentLimits;
             if (_skipper.IsActive)
@@ -206,7 +210,7 @@ internal sealed partial class Connection
                 {
                     // The request was answered already: a breach in its skipped body closes without a second reply.
                     ServerLog.ConnectionRejected(_logger, Id, "skipped request", skipError.Message);
-                    _closeAfterReplies = true;
+                    _session.CloseAfterReplies = true;
                 }
                 if (skipped != RespStatus.Complete)
                 {
@@ -224,10 +228,12 @@ internal sealed partial class Connection
                 answered = reader.Consumed;
                 continue;
             }
-            var command = status == RespStatus.Complete ? FindAppCommand(header.Name) : null;
+            var command = status == RespStatus.Complete ? _commands.Find(header.Name) : null;
+            // In the subscribed state an app command is answered as a built-in is: refused, once its arguments are read.
+            var call = _session.IsSubscribed ? null : command?.App;
             var refused = status == RespStatus.Complete
-                && (_refusing || (command is { RequiresAuth: true } && !Context.IsAuthenticated));
-            if ((command is null || refused) && _inFlight.Count > 0)
+                && (_refusing || (call is { RequiresAuth: true } && !Context.IsAuthenticated));
+            if ((call is null || refused) && _inFlight.Count > 0)
             {
                 // Replies leave in request order: finish the calls in flight, then parse this request again.
                 pending = DrainInFlightAsync();
@@ -240,10 +246,11 @@ internal sealed partial class Connection
             }
             if (refused)
             {
-                RespWriter.WriteError(_output, _refusing ? "SHUTTING_DOWN"u8 : "PERMISSION_DENIED"u8, _refusing ? default : CommandError.NotAuthenticatedDetail);
-                if (command is not null)
+                var code = _refusing ? ErrorCodes.ShuttingDown : ErrorCodes.PermissionDenied;
+                RespWriter.WriteError(_output, code, _refusing ? default : CommandError.NotAuthenticatedDetail);
+                if (call is not null)
                 {
-                    TinoTelemetry.CallRefused(command.Handler.Name, _refusing ? ErrorCodes.ShuttingDown : ErrorCodes.PermissionDenied);
+                    TinoTelemetry.CallRefused(call.Handler.Name, code);
                 }
                 _skipper.Start(header);
                 answered = reader.Consumed;
@@ -264,7 +271,7 @@ internal sealed partial class Connection
                 RejectFrame(error);
                 return false;
             }
-            var mustAwait = command is null ? RunBuiltinOrRefuse(header.Name, out pending) : RunCommand(command, out pending);
+            var mustAwait = call is null ? RunBuiltin(command, header.Name, out pending) : RunCommand(call, out pending);
             answered = reader.Consumed;
             if (mustAwait)
             {
@@ -290,15 +297,39 @@ internal sealed partial class Connection
         await _output.FlushAsync().ConfigureAwait(false);
     }
 
-
-    private CompiledCommand? FindAppCommand(in ReadOnlySequence<byte> name) =>
-        !IsSubscribed && _app.Commands.TryGet(name, out var command) ? command : null;
+    /// <summary>
+    /// Runs a built-in after the checks its table entry asks for, or replies INVALID_COMMAND for a name that is in no
+    /// table, or Redis's refusal for a command the subscribed state does not allow.
+    /// </summary>
+    private bool RunBuiltin(ServerCommand? command, in ReadOnlySequence<byte> name, out ValueTask pending)
+    {
+        pending = default;
+        if (command is null)
+        {
+            RespWriter.WriteError(_output, ErrorCodes.InvalidCommand, RespArgumentsExtensions.Text(name));
+        }
+        else if (_session.IsSubscribed && !command.AllowedWhileSubscribed)
+        {
+            _session.WriteRefusedWhileSubscribed(command.Name);
+        }
+        else if (!command.AcceptsArgumentCount(_arguments.Count))
+        {
+            _session.WriteWrongArgumentCount(command.Name);
+        }
+        else
+        {
+            pending = command.Builtin!(_session, _arguments);
+            return !pending.IsCompletedSuccessfully;
+        }
+        return false;
+    }
 
     private bool RunCommand(CompiledCommand command, out ValueTask pending)
     {
-        if (_jsonCodec)
+        if (_session.UsesJson)
         {
-            return CallWithJson(command, firstArgument: 0, out pending);
+            pending = _session.Json.Call(command, _arguments, firstArgument: 0);
+            return !pending.IsCompletedSuccessfully;
         }
         var context = _overlapCalls ? RentContext() : _sequentialContext;
         context.Command = command.Handler;
@@ -334,9 +365,7 @@ internal sealed partial class Connection
     }
 
     private CommandContext RentContext() =>
-        _idleContexts.TryPop(out var context)
-            ? context
-            : new CommandContext(Context) { Output = new ArrayBufferWriter<byte>(256), Serializer = _app.Serializer };
+        _idleContexts.TryPop(out var context) ? context : _session.NewContext(new ArrayBufferWriter<byte>(256));
 
     private void WriteReplyOf(CommandContext context)
     {
@@ -365,15 +394,15 @@ internal sealed partial class Connection
     {
         var code = error.Kind == RespErrorKind.Protocol ? ErrorCodes.ProtocolError : ErrorCodes.LimitExceeded;
         var detail = TinoException.JsonQuote(error.Message);
-        RespWriter.WriteError(_output, System.Text.Encoding.ASCII.GetBytes(code), detail);
+        RespWriter.WriteError(_output, code, detail);
         ServerLog.ConnectionRejected(_logger, Id, code, error.Message);
-        _closeAfterReplies = true;
+        _session.CloseAfterReplies = true;
     }
 
     private async ValueTask CloseAsync()
     {
         _closed.Cancel();
-        EndSessions();
+        _session.End();
         await _input.CompleteAsync().ConfigureAwait(false);
         try
         {

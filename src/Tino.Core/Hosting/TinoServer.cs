@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Tino.Hosting.Commands;
 using Tino.Hosting.Transport;
 
 namespace Tino.Hosting;
@@ -38,6 +39,7 @@ public sealed class TinoServer : IAsyncDisposable
     {
         _logger = (loggerFactory ?? StandardErrorLogger.Instance).CreateLogger("Tino.Server");
         _app = AppPipeline.Build(app, _logger);
+        Commands = new ServerCommands(_app);
     }
 
     /// <summary>Where the server listens, with the real port when it was started on port 0; null before start.</summary>
@@ -48,6 +50,9 @@ public sealed class TinoServer : IAsyncDisposable
 
     /// <summary>Publishes server events to this server's subscribers; handlers can take it as a parameter instead.</summary>
     public Publisher Publisher => _app.Publisher;
+
+    /// <summary>The built-ins and the app's commands, in the one table every connection looks requests up in.</summary>
+    internal ServerCommands Commands { get; }
 
     internal static string Version { get; } = ReadVersion();
 
@@ -243,13 +248,13 @@ public sealed class TinoServer : IAsyncDisposable
                 {
                     return;
                 }
-                connection = new Connection(socket, stream, context, closed, _app, this, _logger);
+                connection = new Connection(socket, stream, context, closed, this, _logger);
             }
             else
             {
                 connection = UseEventLoop
-                    ? new Connection(socket, new SocketChannel(socket), context, closed, _app, this, _logger)
-                    : new Connection(socket, new NetworkStream(socket, ownsSocket: true), context, closed, _app, this, _logger);
+                    ? new Connection(socket, new SocketChannel(socket), context, closed, this, _logger)
+                    : new Connection(socket, new NetworkStream(socket, ownsSocket: true), context, closed, this, _logger);
             }
             served.Connection = connection;
             TinoTelemetry.ConnectionOpened();

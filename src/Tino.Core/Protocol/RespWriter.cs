@@ -61,6 +61,14 @@ public static class RespWriter
     public static void WriteError(IBufferWriter<byte> writer, ReadOnlySpan<byte> code, ReadOnlySpan<char> detail) =>
         WriteError(writer, code, detail, MaxErrorTextBytes, default);
 
+    /// <summary>Writes an error whose code is one of <see cref="ErrorCodes"/> (or <c>ERR</c>): ASCII, under 32 characters.</summary>
+    internal static void WriteError(IBufferWriter<byte> writer, string code, ReadOnlySpan<char> detail)
+    {
+        Span<byte> codeBytes = stackalloc byte[32];
+        int length = System.Text.Encoding.ASCII.GetBytes(code, codeBytes);
+        WriteError(writer, codeBytes[..length], detail, MaxErrorTextBytes, default);
+    }
+
     /// <summary>
     /// Writes an error whose detail is at most <paramref name="maxDetailBytes"/> (128, or a handler's message quoted after
     /// its text was cut: <see cref="MaxQuotedMessageBytes"/>), followed by a value when there is one:

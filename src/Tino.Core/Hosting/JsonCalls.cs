@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Tino.Protocol;
 using Tino.Serialization;
 
@@ -9,49 +10,49 @@ namespace Tino.Hosting;
 /// parameters' shapes and run through the command's own compiled pipeline, so every error is the one a MessagePack
 /// call gets; a successful reply is converted back to compact JSON text.
 /// </summary>
-internal sealed partial class Connection
+internal sealed class JsonCalls(Session session)
 {
     private readonly RespArguments _jsonArguments = new();
     private readonly ArrayBufferWriter<byte> _jsonArgumentBytes = new(256);
     private CommandContext? _jsonContext;
-    private bool _jsonCodec;
 
-    /// <summary>TINO.CODEC json|msgpack.</summary>
-    private void SwitchCodec()
+    private PipeWriter Output => session.Output;
+
+    /// <summary>The built-in TINO.CODEC json|msgpack.</summary>
+    public static ValueTask SwitchCodec(Session session, RespArguments arguments)
     {
-        if (_arguments.Is(0, "JSON"u8) || _arguments.Is(0, "MSGPACK"u8))
+        if (arguments.Is(0, "JSON"u8) || arguments.Is(0, "MSGPACK"u8))
         {
-            _jsonCodec = _arguments.Is(0, "JSON"u8);
-            RespWriter.WriteOk(_output);
+            session.UsesJson = arguments.Is(0, "JSON"u8);
+            RespWriter.WriteOk(session.Output);
         }
         else
         {
-            RespWriter.WriteError(_output, "ERR"u8, $"unknown codec '{_arguments.GetText(0)}': use json or msgpack");
+            RespWriter.WriteError(session.Output, "ERR", $"unknown codec '{arguments.GetText(0)}': use json or msgpack");
         }
+        return default;
     }
 
-    /// <summary>TINO.JSON &lt;command&gt; &lt;json&gt;...</summary>
-    private bool CallWithJson(out ValueTask pending)
+    /// <summary>The built-in TINO.JSON &lt;command&gt; &lt;json&gt;...</summary>
+    public static ValueTask CallNamed(Session session, RespArguments arguments)
     {
-        pending = default;
-        if (!_app.Commands.TryGet(_arguments[0], out var command))
+        if (session.Commands.FindApp(arguments[0]) is not { } command)
         {
-            RespWriter.WriteError(_output, "INVALID_COMMAND"u8, _arguments.GetText(0));
-            return false;
+            RespWriter.WriteError(session.Output, ErrorCodes.InvalidCommand, arguments.GetText(0));
+            return default;
         }
-        return CallWithJson(command, firstArgument: 1, out pending);
+        return session.Json.Call(command, arguments, firstArgument: 1);
     }
 
-    /// <summary>Calls <paramref name="command"/> with the JSON arguments from <paramref name="firstArgument"/> on; true with a task to await when the call is still running.</summary>
-    private bool CallWithJson(CompiledCommand command, int firstArgument, out ValueTask pending)
+    /// <summary>Calls <paramref name="command"/> with the JSON arguments from <paramref name="firstArgument"/> on.</summary>
+    public ValueTask Call(CompiledCommand command, RespArguments arguments, int firstArgument)
     {
-        pending = default;
-        var context = _jsonContext ??= new CommandContext(Context) { Output = new ArrayBufferWriter<byte>(256), Serializer = _app.Serializer };
+        var context = _jsonContext ??= session.NewContext(new ArrayBufferWriter<byte>(256));
         var reply = (ArrayBufferWriter<byte>)context.Output;
         reply.ResetWrittenCount();
-        if (!ConvertJsonArguments(command, firstArgument))
+        if (!ConvertJsonArguments(command, arguments, firstArgument))
         {
-            return false;
+            return default;
         }
         context.Command = command.Handler;
         context.Arguments = _jsonArguments;
@@ -60,25 +61,24 @@ internal sealed partial class Connection
         {
             call.GetAwaiter().GetResult();
             WriteJsonReply(reply);
-            return false;
+            return default;
         }
-        pending = AwaitJsonReply(call, reply);
-        return true;
+        return AwaitJsonReply(call, reply);
     }
 
     /// <summary>
     /// Fills <see cref="_jsonArguments"/> with the MessagePack of each JSON argument, or writes INVALID_JSON and returns false.
     /// A call that will be refused before its arguments are read (no auth, a wrong count) gets them as they came.
     /// </summary>
-    private bool ConvertJsonArguments(CompiledCommand command, int firstArgument)
+    private bool ConvertJsonArguments(CompiledCommand command, RespArguments arguments, int firstArgument)
     {
         _jsonArguments.Clear();
-        var count = _arguments.Count - firstArgument;
-        if (count != command.WireArity || (command.RequiresAuth && !Context.IsAuthenticated))
+        var count = arguments.Count - firstArgument;
+        if (count != command.WireArity || (command.RequiresAuth && !session.Context.IsAuthenticated))
         {
-            for (var i = firstArgument; i < _arguments.Count; i++)
+            for (var i = firstArgument; i < arguments.Count; i++)
             {
-                _jsonArguments.Add(_arguments[i]);
+                _jsonArguments.Add(arguments[i]);
             }
             return true;
         }
@@ -88,9 +88,9 @@ internal sealed partial class Connection
         for (var i = 0; i < count; i++)
         {
             var parameter = parameters[i];
-            if (!JsonToMessagePack.TryConvert(_arguments[firstArgument + i], WireShape.Of(parameter.Type), _jsonArgumentBytes, _app.App.Options.MaxNestingDepth, out var error))
+            if (!JsonToMessagePack.TryConvert(arguments[firstArgument + i], WireShape.Of(parameter.Type), _jsonArgumentBytes, session.App.App.Options.MaxNestingDepth, out var error))
             {
-                RespWriter.WriteError(_output, "INVALID_JSON"u8, CommandError.InvalidJson(parameter.Name, error).Detail);
+                RespWriter.WriteError(Output, ErrorCodes.InvalidJson, CommandError.InvalidJson(parameter.Name, error).Detail);
                 return false;
             }
             ends[i] = _jsonArgumentBytes.WrittenCount;
@@ -119,7 +119,7 @@ internal sealed partial class Connection
         var frame = reply.WrittenMemory;
         if (frame.Span[0] is not ((byte)'$' or (byte)'*'))
         {
-            _output.Write(frame.Span);
+            Output.Write(frame.Span);
             return;
         }
         var json = new ArrayBufferWriter<byte>(frame.Length * 2 + 16);
@@ -148,10 +148,10 @@ internal sealed partial class Connection
         catch (Exception error) when (error is MessagePack.MessagePackSerializationException or InvalidDataException or InvalidOperationException or EndOfStreamException)
         {
             var errorId = Guid.NewGuid().ToString("N")[..12];
-            ServerLog.JsonReplyFailed(_logger, Id, errorId, error);
-            RespWriter.WriteError(_output, "UNEXPECTED_ERROR"u8, TinoException.JsonQuote($"the reply could not be written as JSON (error id {errorId})"));
+            ServerLog.JsonReplyFailed(session.Logger, session.Id, errorId, error);
+            RespWriter.WriteError(Output, ErrorCodes.UnexpectedError, TinoException.JsonQuote($"the reply could not be written as JSON (error id {errorId})"));
             return;
         }
-        RespWriter.WriteBulkString(_output, json.WrittenSpan);
+        RespWriter.WriteBulkString(Output, json.WrittenSpan);
     }
 }

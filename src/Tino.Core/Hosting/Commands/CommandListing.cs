@@ -1,42 +1,33 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Tino.Protocol;
 
-namespace Tino.Hosting;
+namespace Tino.Hosting.Commands;
 
 /// <summary>
 /// The replies of <c>COMMAND</c>, <c>COMMAND INFO</c> and <c>COMMAND DOCS</c> for an app, shaped as Redis 7 shapes
-/// them in RESP2 and built once per compiled app. <c>redis-cli</c> 7.0 reads the arity of each <c>COMMAND</c> entry
+/// them in RESP2 and built once per server. <c>redis-cli</c> 7.0 reads the arity of each <c>COMMAND</c> entry
 /// for its hints; 7.2 and later read the argument names of <c>COMMAND DOCS</c>.
 /// </summary>
 internal sealed class CommandListing
 {
-    private static readonly ConditionalWeakTable<AppPipeline, CommandListing> s_listings = new();
-
     private readonly Dictionary<string, (byte[] Info, byte[] Docs)> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _order = [];
 
-    private CommandListing(AppPipeline app)
+    public CommandListing(IReadOnlyList<ServerCommand> commands)
     {
-        foreach (var builtin in Builtin.All)
+        foreach (var command in commands)
         {
-            Add(builtin.Name, builtin.Arity, ["fast"], builtin.Group, builtin.Summary, ArgumentsOf(builtin.Arguments));
+            string[] flags = command.App is null ? ["fast"] : command.App.RequiresAuth ? [] : ["no_auth"];
+            Add(command.Name, command.Arity, flags, command.Group, command.Summary, ArgumentsOf(command.Arguments));
         }
-        foreach (var (name, arity, group, summary, words) in SessionBuiltin.Listing)
-        {
-            Add(name, arity, ["fast"], group, summary, ArgumentsOf(words.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
-        }
-        foreach (var handler in app.App.Commands)
-        {
-            var signature = AppSchema.Signature(handler);
-            var summary = handler.Description is { } description ? $"{description} {signature}" : signature;
-            var arguments = AppSchema.WireParameters(handler).Select(p => new Argument(p.Name, Optional: false, Multiple: false)).ToArray();
-            Add(handler.Name, arguments.Length + 1, handler.RequiresAuth ? [] : ["no_auth"], "app", summary, arguments);
-        }
+        Count = commands.Count;
         All = Concat(_order.Select(name => _entries[name].Info), _order.Count);
         AllDocs = Concat(_order.SelectMany(name => new[] { BulkString(name), _entries[name].Docs }), _order.Count * 2);
     }
+
+    /// <summary>How many commands the server has, for <c>COMMAND COUNT</c>.</summary>
+    public int Count { get; }
 
     /// <summary>The reply of <c>COMMAND</c>: an entry per command.</summary>
     public byte[] All { get; }
@@ -44,15 +35,70 @@ internal sealed class CommandListing
     /// <summary>The reply of <c>COMMAND DOCS</c>: name and docs, flat, for every command.</summary>
     public byte[] AllDocs { get; }
 
-    /// <summary>The listing of <paramref name="app"/>.</summary>
-    public static CommandListing For(AppPipeline app) => s_listings.GetValue(app, static a => new CommandListing(a));
-
     /// <summary>The <c>COMMAND INFO</c> entry and the <c>COMMAND DOCS</c> map of one command.</summary>
     public bool TryGet(string name, out byte[] info, out byte[] docs)
     {
         var found = _entries.TryGetValue(name, out var entry);
         (info, docs) = entry;
         return found;
+    }
+
+    /// <summary>COMMAND, COMMAND COUNT, COMMAND INFO [name...] and COMMAND DOCS [name...], as Redis 7 replies them in RESP2.</summary>
+    public static ValueTask Command(Session session, RespArguments args)
+    {
+        var output = session.Output;
+        var listing = session.Commands.Listing;
+        if (args.Count == 0 || args.Count == 1 && args.Is(0, "INFO"u8))
+        {
+            output.Write(listing.All);
+        }
+        else if (args.Is(0, "COUNT"u8) && args.Count == 1)
+        {
+            RespWriter.WriteInteger(output, listing.Count);
+        }
+        else if (args.Is(0, "DOCS"u8) && args.Count == 1)
+        {
+            output.Write(listing.AllDocs);
+        }
+        else if (args.Is(0, "DOCS"u8))
+        {
+            // Redis leaves out the names it does not know.
+            var found = new List<(string Name, byte[] Docs)>();
+            for (var i = 1; i < args.Count; i++)
+            {
+                if (listing.TryGet(args.GetText(i), out _, out var docs))
+                {
+                    found.Add((args.GetText(i).ToUpperInvariant(), docs));
+                }
+            }
+            RespWriter.WriteArrayHeader(output, found.Count * 2);
+            foreach (var (name, docs) in found)
+            {
+                RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(name));
+                output.Write(docs);
+            }
+        }
+        else if (args.Is(0, "INFO"u8))
+        {
+            // Redis replies a nil entry for a name it does not know.
+            RespWriter.WriteArrayHeader(output, args.Count - 1);
+            for (var i = 1; i < args.Count; i++)
+            {
+                if (listing.TryGet(args.GetText(i), out var info, out _))
+                {
+                    output.Write(info);
+                }
+                else
+                {
+                    RespWriter.WriteArrayHeader(output, -1);
+                }
+            }
+        }
+        else
+        {
+            session.WriteUnknownSubcommand("COMMAND", args);
+        }
+        return default;
     }
 
     /// <summary>Argument words: "name" required, "name?" optional, "name*" optional and repeated.</summary>

@@ -1,16 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using Tino.Protocol;
 
 namespace Tino.Hosting;
 
 /// <summary>
-/// Streams (PROTOCOL.md section 6): <c>ITER</c> runs a stream command through its own pipeline (auth, arguments,
-/// middleware, errors as for any call) and keeps the stream as a cursor of this connection; <c>NEXT</c> replies
-/// batches from it; <c>CLOSE</c>, an idle lifetime or the connection's end cancel its producer.
+/// The stream cursors of one session (PROTOCOL.md section 6): <c>ITER</c> runs a stream command through its own
+/// pipeline (auth, arguments, middleware, errors as for any call) and keeps the stream as a cursor; <c>NEXT</c>
+/// replies batches from it; <c>CLOSE</c>, an idle lifetime or the connection's end cancel its producer.
 /// </summary>
-internal sealed partial class Connection
+internal sealed class StreamCursors(Session session)
 {
     /// <summary>Items per batch when NEXT gives no count, and for ITER's first batch.</summary>
     private const int DefaultBatch = 64;
@@ -25,68 +26,71 @@ internal sealed partial class Connection
     private Timer? _cursorSweep;
     private CommandContext? _iterContext;
 
-    private StreamOptions Streams => _app.App.Options.Streams;
+    private StreamOptions Streams => session.App.App.Options.Streams;
+
+    private PipeWriter Output => session.Output;
+
+    private ConnectionContext Context => session.Context;
+
+    /// <summary>The built-in ITER.</summary>
+    public static ValueTask Iter(Session session, RespArguments arguments) => session.Cursors.Open(arguments);
+
+    /// <summary>The built-in NEXT.</summary>
+    public static ValueTask Next(Session session, RespArguments arguments) => session.Cursors.ReadNext(arguments);
+
+    /// <summary>The built-in CLOSE.</summary>
+    public static ValueTask Close(Session session, RespArguments arguments) => session.Cursors.End(arguments);
 
     /// <summary>ITER &lt;command&gt; &lt;args...&gt;: the command's pipeline opens a cursor, and its first batch is the reply.</summary>
-    private bool Iter(out ValueTask pending)
+    private ValueTask Open(RespArguments arguments)
     {
-        pending = default;
-        if (_arguments.Count < 1)
+        var command = session.Commands.FindApp(arguments[0]);
+        if (command is null || command.Handler.StreamItemType is null)
         {
-            WrongArgumentCount("iter");
-            return false;
-        }
-        if (!_app.Commands.TryGet(_arguments[0], out var command) || command.Handler.StreamItemType is null)
-        {
-            RespWriter.WriteError(_output, "INVALID_COMMAND"u8, _arguments.GetText(0));
-            return false;
+            RespWriter.WriteError(Output, ErrorCodes.InvalidCommand, arguments.GetText(0));
+            return default;
         }
         if (OpenCursors >= Streams.MaxOpenCursors)
         {
-            RespWriter.WriteError(_output, "LIMIT_EXCEEDED"u8, "\"open cursors\"");
-            return false;
+            RespWriter.WriteError(Output, ErrorCodes.LimitExceeded, "\"open cursors\"");
+            return default;
         }
         _iterArguments.Clear();
-        for (var i = 1; i < _arguments.Count; i++)
+        for (var i = 1; i < arguments.Count; i++)
         {
-            _iterArguments.Add(_arguments[i]);
+            _iterArguments.Add(arguments[i]);
         }
-        var context = _iterContext ??= new CommandContext(Context) { Output = _output, Serializer = _app.Serializer };
+        var context = _iterContext ??= session.NewContext(Output);
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Context.Closed);
         context.Command = command.Handler;
         context.Arguments = _iterArguments;
         context.CancellationToken = cancellation.Token;
         context.OpensCursor = true;
-        var repliedBefore = _output.UnflushedBytes;
+        var repliedBefore = Output.UnflushedBytes;
         var call = command.Pipeline(context);
         if (!call.IsCompletedSuccessfully)
         {
-            pending = OpenCursorAfterAsync(call, context, cancellation, repliedBefore);
-            return true;
+            return OpenAfterAsync(call, context, cancellation, repliedBefore);
         }
         call.GetAwaiter().GetResult();
-        return OpenCursor(context, cancellation, repliedBefore, out pending);
+        return FileCursor(context, cancellation, repliedBefore);
     }
 
-    private async ValueTask OpenCursorAfterAsync(ValueTask call, CommandContext context, CancellationTokenSource cancellation, long repliedBefore)
+    private async ValueTask OpenAfterAsync(ValueTask call, CommandContext context, CancellationTokenSource cancellation, long repliedBefore)
     {
         await call.ConfigureAwait(false);
-        if (OpenCursor(context, cancellation, repliedBefore, out var batch))
-        {
-            await batch.ConfigureAwait(false);
-        }
+        await FileCursor(context, cancellation, repliedBefore).ConfigureAwait(false);
     }
 
     /// <summary>Files the cursor the pipeline made and replies its first batch; when the pipeline replied itself (an error), there is none.</summary>
-    private bool OpenCursor(CommandContext context, CancellationTokenSource cancellation, long repliedBefore, out ValueTask pending)
+    private ValueTask FileCursor(CommandContext context, CancellationTokenSource cancellation, long repliedBefore)
     {
-        pending = default;
         var cursor = context.Cursor;
         context.Cursor = null;
         context.OpensCursor = false;
         context.CancellationToken = Context.Closed;
         context.Arguments = _iterArguments;
-        if (cursor is null || _output.UnflushedBytes != repliedBefore)
+        if (cursor is null || Output.UnflushedBytes != repliedBefore)
         {
             // No stream came back, or the pipeline wrote a reply of its own after all (middleware): that is the reply.
             if (cursor is null)
@@ -98,7 +102,7 @@ internal sealed partial class Connection
                 cursor.Own(cancellation);
                 cursor.End(cancel: true);
             }
-            return false;
+            return default;
         }
         cursor.Own(cancellation);
         cursor.CommandName = context.Command.Name;
@@ -111,61 +115,67 @@ internal sealed partial class Connection
             TinoTelemetry.CursorOpened();
         }
         _cursorSweep ??= StartCursorSweep();
-        return WriteBatch(cursor, DefaultBatch, out pending);
+        return WriteBatch(cursor, DefaultBatch);
     }
 
     /// <summary>NEXT &lt;cursor&gt; [&lt;count&gt;].</summary>
-    private bool Next(out ValueTask pending)
+    private ValueTask ReadNext(RespArguments arguments)
     {
-        pending = default;
-        if (_arguments.Count is < 1 or > 2)
+        if (arguments.Count > 2)
         {
-            WrongArgumentCount("next");
-            return false;
+            session.WriteWrongArgumentCount("next");
+            return default;
         }
         var count = DefaultBatch;
-        if (_arguments.Count == 2)
+        if (arguments.Count == 2)
         {
-            if (!_arguments.TryGetInteger(1, out var asked) || asked is < 1 or > int.MaxValue)
+            if (!arguments.TryGetInteger(1, out var asked) || asked is < 1 or > int.MaxValue)
             {
-                RespWriter.WriteError(_output, "VALIDATION_ERROR"u8, CountError);
-                return false;
+                RespWriter.WriteError(Output, ErrorCodes.ValidationError, CountError);
+                return default;
             }
             count = (int)asked;
         }
-        if (!TryFindCursor(remove: false, out var cursor))
-        {
-            return false;
-        }
-        return WriteBatch(cursor, count, out pending);
+        return TryFindCursor(arguments, remove: false, out var cursor) ? WriteBatch(cursor, count) : default;
     }
 
     /// <summary>CLOSE &lt;cursor&gt;: +OK once the producer's cancellation token has fired.</summary>
-    private void Close()
+    private ValueTask End(RespArguments arguments)
     {
-        if (_arguments.Count != 1)
-        {
-            WrongArgumentCount("close");
-            return;
-        }
-        if (TryFindCursor(remove: true, out var cursor))
+        if (TryFindCursor(arguments, remove: true, out var cursor))
         {
             cursor.End(cancel: true);
-            RespWriter.WriteOk(_output);
+            RespWriter.WriteOk(Output);
+        }
+        return default;
+    }
+
+    /// <summary>Ends every cursor of a closing connection.</summary>
+    public void EndAll()
+    {
+        _cursorSweep?.Dispose();
+        StreamCursor[] open;
+        lock (_cursorGate)
+        {
+            open = _cursors is null ? [] : [.. _cursors.Values];
+            _cursors?.Clear();
+            TinoTelemetry.CursorClosed(open.Length);
+        }
+        foreach (var cursor in open)
+        {
+            cursor.End(cancel: true);
         }
     }
 
-    private bool WriteBatch(StreamCursor cursor, int count, out ValueTask pending)
+    private ValueTask WriteBatch(StreamCursor cursor, int count)
     {
-        var batch = cursor.WriteBatchAsync(_output, count, Streams.PollTimeout);
+        var batch = cursor.WriteBatchAsync(Output, count, Streams.PollTimeout);
         if (batch.IsCompletedSuccessfully)
         {
             AfterBatch(cursor, batch.Result);
-            pending = default;
-            return false;
+            return default;
         }
-        pending = AfterBatchAsync(cursor, batch);
-        return true;
+        return AfterBatchAsync(cursor, batch);
     }
 
     private async ValueTask AfterBatchAsync(StreamCursor cursor, ValueTask<StreamBatchOutcome> batch) =>
@@ -176,7 +186,7 @@ internal sealed partial class Connection
     {
         if (outcome == StreamBatchOutcome.Failed)
         {
-            PipelineStages.WriteError(_output, cursor.CommandName, cursor.Error!, _app.Serializer, _logger, _app.App.Options.ExposeExceptionMessages);
+            PipelineStages.WriteError(Output, cursor.CommandName, cursor.Error!, session.App.Serializer, session.Logger, session.App.App.Options.ExposeExceptionMessages);
         }
         lock (_cursorGate)
         {
@@ -197,12 +207,12 @@ internal sealed partial class Connection
     }
 
     /// <summary>Finds the cursor named by the first argument (marking it busy, or taking it out of the table), or replies INVALID_CURSOR.</summary>
-    private bool TryFindCursor(bool remove, out StreamCursor cursor)
+    private bool TryFindCursor(RespArguments arguments, bool remove, out StreamCursor cursor)
     {
-        var name = _arguments[0];
+        var name = arguments[0];
         lock (_cursorGate)
         {
-            if (_cursors is not null && _arguments.TryGetInteger(0, out var id) && _cursors.TryGetValue(id, out cursor!) && cursor.Id.Length == name.Length)
+            if (_cursors is not null && arguments.TryGetInteger(0, out var id) && _cursors.TryGetValue(id, out cursor!) && cursor.Id.Length == name.Length)
             {
                 if (remove)
                 {
@@ -217,7 +227,7 @@ internal sealed partial class Connection
             }
         }
         cursor = null!;
-        RespWriter.WriteError(_output, "INVALID_CURSOR"u8, RespArgumentsExtensions.Text(name));
+        RespWriter.WriteError(Output, ErrorCodes.InvalidCursor, RespArgumentsExtensions.Text(name));
         return false;
     }
 
@@ -235,7 +245,7 @@ internal sealed partial class Connection
     private Timer StartCursorSweep()
     {
         var period = TimeSpan.FromTicks(Math.Clamp(Streams.CursorIdleTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond * 5));
-        return new Timer(static connection => ((Connection)connection!).SweepIdleCursors(), this, period, period);
+        return new Timer(static cursors => ((StreamCursors)cursors!).SweepIdleCursors(), this, period, period);
     }
 
     /// <summary>Ends the cursors nobody has read for the idle lifetime (on a timer thread).</summary>
@@ -264,7 +274,7 @@ internal sealed partial class Connection
         }
         foreach (var cursor in expired ?? [])
         {
-            SessionLog.CursorExpired(_logger, Id, Encoding.ASCII.GetString(cursor.Id), cursor.CommandName, lifetime.TotalSeconds);
+            SessionLog.CursorExpired(session.Logger, session.Id, Encoding.ASCII.GetString(cursor.Id), cursor.CommandName, lifetime.TotalSeconds);
             cursor.End(cancel: true);
         }
     }
