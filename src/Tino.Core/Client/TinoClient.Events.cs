@@ -47,7 +47,7 @@ public sealed partial class TinoClient
             lock (_subscriptionsGate)
             {
                 ObjectDisposedException.ThrowIf(_disposing.IsCancellationRequested, this);
-                return _subscriptions ??= new ClientSubscriptions((pushes, cancellationToken) => OpenAsync(_endPoint, _host, _options, cancellationToken, pushes));
+                return _subscriptions ??= new ClientSubscriptions((pushes, cancellationToken) => ClientConnector.OpenAsync(_endPoint, _host, _options, cancellationToken, pushes));
             }
         }
     }

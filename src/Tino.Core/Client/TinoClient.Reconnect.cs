@@ -74,4 +74,49 @@ public sealed partial class TinoClient
 
     /// <summary>Fails the calls waiting for a connection once the client stops making one.</summary>
     private void StopReconnecting(Exception reason) => Volatile.Read(ref _nextConnection).TrySetException(reason);
+
+    /// <summary>Watches the connection and, when it is lost, makes it again with doubling waits.</summary>
+    private async Task KeepConnectedAsync()
+    {
+        while (true)
+        {
+            await _connection.Closed.ConfigureAwait(false);
+            if (_disposing.IsCancellationRequested || !_options.Reconnect)
+            {
+                StopReconnecting(new TinoConnectionException(_options.Reconnect ? "the client was disposed" : "the connection was lost"));
+                return;
+            }
+            var delay = _options.ReconnectMinDelay;
+            while (true)
+            {
+                try
+                {
+                    await Task.Delay(delay, _disposing.Token).ConfigureAwait(false);
+                    var connection = await ClientConnector.OpenAsync(_endPoint, _host, _options, _disposing.Token).ConfigureAwait(false);
+                    if (_disposing.IsCancellationRequested)
+                    {
+                        connection.Close(new TinoConnectionException("the client was disposed"));
+                        StopReconnecting(new TinoConnectionException("the client was disposed"));
+                        return;
+                    }
+                    Reconnected(connection);
+                    break;
+                }
+                catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
+                {
+                    StopReconnecting(new TinoConnectionException("the client was disposed"));
+                    return;
+                }
+                catch (TinoAuthenticationException refused)
+                {
+                    StopReconnecting(refused);
+                    return; // Refused credentials will not get better by asking again.
+                }
+                catch (Exception)
+                {
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
+                }
+            }
+        }
+    }
 }

@@ -75,7 +75,7 @@ public sealed partial class TinoClient : IAsyncDisposable
     public static Task<TinoClient> ConnectAsync(Uri uri, TinoClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        var (endPoint, merged) = FromUri(uri, options ?? TinoClientOptions.Default);
+        var (endPoint, merged) = ClientConnector.FromUri(uri, options ?? TinoClientOptions.Default);
         return ConnectAsync(endPoint, uri.Host, merged, cancellationToken);
     }
 
@@ -87,6 +87,12 @@ public sealed partial class TinoClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(endPoint);
         var host = endPoint switch { DnsEndPoint dns => dns.Host, IPEndPoint ip => ip.Address.ToString(), _ => endPoint.ToString() ?? "" };
         return ConnectAsync(endPoint, host, options ?? TinoClientOptions.Default, cancellationToken);
+    }
+
+    private static async Task<TinoClient> ConnectAsync(EndPoint endPoint, string host, TinoClientOptions options, CancellationToken cancellationToken)
+    {
+        var connection = await ClientConnector.OpenAsync(endPoint, host, options, cancellationToken).ConfigureAwait(false);
+        return new TinoClient(endPoint, host, options, connection);
     }
 
     /// <summary>Calls <paramref name="command"/> with MessagePack arguments and decodes the MessagePack reply as <typeparamref name="T"/>.</summary>

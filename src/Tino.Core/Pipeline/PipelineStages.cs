@@ -147,7 +147,7 @@ internal static class PipelineStages
             PipelineLog.UnexpectedError(logger, command, errorId, error);
         }
         var message = exposeMessages ? $"{error.Message} (error id {errorId})" : $"unexpected error (error id {errorId})";
-        RespWriter.WriteError(output, "UNEXPECTED_ERROR"u8, TinoException.JsonQuote(message));
+        RespWriter.WriteError(output, ErrorCodes.UnexpectedError, TinoException.JsonQuote(message));
         return ErrorCodes.UnexpectedError;
     }
 

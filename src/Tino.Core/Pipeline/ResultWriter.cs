@@ -11,8 +11,6 @@ namespace Tino;
 /// </summary>
 internal static class ResultWriter
 {
-    private static readonly byte[] s_nilReply = [(byte)'$', (byte)'1', (byte)'\r', (byte)'\n', 0xC0, (byte)'\r', (byte)'\n'];
-
     /// <summary>
     /// Writes <paramref name="value"/>: with <paramref name="format"/> (chosen when the command was built, from the
     /// app's formatter for <typeparamref name="T"/>) straight into the output, else through the formatter.
@@ -38,7 +36,7 @@ internal static class ResultWriter
 
     public static ValueTask Nil(CommandContext context)
     {
-        context.Output.Write(s_nilReply);
+        RespWriter.WriteBulkString(context.Output, [MessagePack.MessagePackCode.Nil]);
         return default;
     }
 

@@ -72,7 +72,7 @@ internal static class StreamReplies
             count++;
             if (ArrayHeaderBudget + (long)body.WrittenCount > limit)
             {
-                RespWriter.WriteError(context.Output, "STREAM_TOO_LARGE"u8, default);
+                RespWriter.WriteError(context.Output, ErrorCodes.StreamTooLarge, default);
                 return;
             }
         }

@@ -39,7 +39,7 @@ public static partial class RespRequestParser
 
         if (first != '*')
         {
-            return TryReadInlineHeader(ref reader, limits, out header, out error);
+            return InlineRequestParser.TryReadHeader(ref reader, limits, out header, out error);
         }
 
         return TryReadArrayHeaderInSpan(ref reader, limits, out header)
@@ -91,7 +91,7 @@ public static partial class RespRequestParser
         knownRequestBytes = 0;
         if (header.IsInline)
         {
-            return ReadInlineArguments(in header, arguments, out error);
+            return InlineRequestParser.ReadArguments(in header, arguments, out error);
         }
 
         if (TryReadArgumentsInSpan(ref reader, in header, limits, arguments))

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using MessagePack;
+using Tino.Protocol;
 
 namespace Tino.Serialization;
 
@@ -9,21 +10,14 @@ namespace Tino.Serialization;
 internal static partial class PrimitiveCodec
 {
     /// <summary>
-    /// Writes <paramref name="value"/> as a bulk string holding its MessagePack, <c>$n\r\n...\r\n</c>, with one
-    /// <see cref="IBufferWriter{T}.GetSpan"/> and one <see cref="IBufferWriter{T}.Advance"/>: the bytes the
-    /// formatter <paramref name="format"/> names would write, framed as <see cref="Protocol.RespWriter.WriteBulkString(IBufferWriter{byte}, ReadOnlySpan{byte})"/> frames them.
+    /// Writes <paramref name="value"/> as a bulk string holding its MessagePack: the bytes the formatter
+    /// <paramref name="format"/> names would write, encoded on the stack and framed by <see cref="RespWriter"/>.
     /// </summary>
     public static void WriteBulk<T>(IBufferWriter<byte> output, T value, PrimitiveFormat format)
     {
-        var span = output.GetSpan(MaxBulkBytes);
-        var length = Encode(span[4..], value, format);
-        span[0] = (byte)'$';
-        span[1] = (byte)('0' + length);
-        span[2] = (byte)'\r';
-        span[3] = (byte)'\n';
-        span[4 + length] = (byte)'\r';
-        span[5 + length] = (byte)'\n';
-        output.Advance(length + 6);
+        Span<byte> encoded = stackalloc byte[MaxEncodedBytes];
+        var length = Encode(encoded, value, format);
+        RespWriter.WriteBulkString(output, encoded[..length]);
     }
 
     /// <summary>Writes the MessagePack of <paramref name="value"/> into <paramref name="span"/> (nine bytes at least); returns its length.</summary>

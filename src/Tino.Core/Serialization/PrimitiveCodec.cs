@@ -46,8 +46,8 @@ internal enum PrimitiveFormat : byte
 /// </summary>
 internal static partial class PrimitiveCodec
 {
-    /// <summary>The largest reply <see cref="WriteBulk"/> writes: "$9\r\n", nine bytes of MessagePack, CRLF.</summary>
-    private const int MaxBulkBytes = 4 + 9 + 2;
+    /// <summary>The most MessagePack bytes a primitive takes: a marker and eight bytes of value.</summary>
+    private const int MaxEncodedBytes = 9;
 
     /// <summary>
     /// Whether the fast paths may stand in for <paramref name="options"/>' formatter of <typeparamref name="T"/>:

@@ -2,10 +2,13 @@ using System.Buffers;
 
 namespace Tino.Protocol;
 
-/// <summary>Inline commands: a text line that does not start with '*', split into words (see <see cref="InlineTokenizer"/>).</summary>
-public static partial class RespRequestParser
+/// <summary>
+/// Inline commands, for <see cref="RespRequestParser"/>: a text line that does not start with '*', split into words
+/// (see <see cref="InlineTokenizer"/>).
+/// </summary>
+internal static class InlineRequestParser
 {
-    private static RespStatus TryReadInlineHeader(
+    internal static RespStatus TryReadHeader(
         ref SequenceReader<byte> reader,
         RespLimits limits,
         out RespRequestHeader header,
@@ -72,7 +75,7 @@ public static partial class RespRequestParser
     }
 
     /// <summary>Splits the rest of an inline line, already checked by the header, into <paramref name="arguments"/>.</summary>
-    private static RespStatus ReadInlineArguments(in RespRequestHeader header, RespArguments arguments, out RespError error)
+    internal static RespStatus ReadArguments(in RespRequestHeader header, RespArguments arguments, out RespError error)
     {
         error = default;
         ReadOnlySequence<byte> rest = header.InlineRest;

@@ -3,16 +3,11 @@ using Tino.Protocol;
 
 namespace Tino.Client;
 
-public sealed partial class TinoClient
+/// <summary>How a client reaches a server: the end point a URI names, and a connection opened and authenticated.</summary>
+internal static class ClientConnector
 {
-    private static async Task<TinoClient> ConnectAsync(EndPoint endPoint, string host, TinoClientOptions options, CancellationToken cancellationToken)
-    {
-        var connection = await OpenAsync(endPoint, host, options, cancellationToken).ConfigureAwait(false);
-        return new TinoClient(endPoint, host, options, connection);
-    }
-
     /// <summary>Opens a connection and, when the options carry a password, authenticates it.</summary>
-    private static async Task<ClientConnection> OpenAsync(EndPoint endPoint, string host, TinoClientOptions options, CancellationToken cancellationToken, Func<RespReply, bool>? pushes = null)
+    public static async Task<ClientConnection> OpenAsync(EndPoint endPoint, string host, TinoClientOptions options, CancellationToken cancellationToken, Func<RespReply, bool>? pushes = null)
     {
         var connection = await ClientConnection.OpenAsync(endPoint, host, options, cancellationToken, pushes).ConfigureAwait(false);
         if (options.Password is null)
@@ -47,7 +42,8 @@ public sealed partial class TinoClient
         return connection;
     }
 
-    private static (EndPoint EndPoint, TinoClientOptions Options) FromUri(Uri uri, TinoClientOptions options)
+    /// <summary>The end point and options a <c>redis://</c>, <c>rediss://</c>, <c>tino://</c> or <c>tinos://</c> URI names; its credentials fill the options' when they have none.</summary>
+    public static (EndPoint EndPoint, TinoClientOptions Options) FromUri(Uri uri, TinoClientOptions options)
     {
         var tls = uri.Scheme switch
         {
@@ -70,50 +66,5 @@ public sealed partial class TinoClient
             };
         }
         return (endPoint, tls ? options with { UseTls = true } : options);
-    }
-
-    /// <summary>Watches the connection and, when it is lost, makes it again with doubling waits.</summary>
-    private async Task KeepConnectedAsync()
-    {
-        while (true)
-        {
-            await _connection.Closed.ConfigureAwait(false);
-            if (_disposing.IsCancellationRequested || !_options.Reconnect)
-            {
-                StopReconnecting(new TinoConnectionException(_options.Reconnect ? "the client was disposed" : "the connection was lost"));
-                return;
-            }
-            var delay = _options.ReconnectMinDelay;
-            while (true)
-            {
-                try
-                {
-                    await Task.Delay(delay, _disposing.Token).ConfigureAwait(false);
-                    var connection = await OpenAsync(_endPoint, _host, _options, _disposing.Token).ConfigureAwait(false);
-                    if (_disposing.IsCancellationRequested)
-                    {
-                        connection.Close(new TinoConnectionException("the client was disposed"));
-                        StopReconnecting(new TinoConnectionException("the client was disposed"));
-                        return;
-                    }
-                    Reconnected(connection);
-                    break;
-                }
-                catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
-                {
-                    StopReconnecting(new TinoConnectionException("the client was disposed"));
-                    return;
-                }
-                catch (TinoAuthenticationException refused)
-                {
-                    StopReconnecting(refused);
-                    return; // Refused credentials will not get better by asking again.
-                }
-                catch (Exception)
-                {
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
-                }
-            }
-        }
     }
 }
