@@ -1,5 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using Tino.Pipeline;
 using Tino.Protocol;
 
 namespace Tino.Benchmarks;

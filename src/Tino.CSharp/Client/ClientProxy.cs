@@ -1,6 +1,6 @@
 using Tino.Client;
 
-namespace Tino;
+namespace Tino.Client;
 
 /// <summary>The proxy class of one contract, made the first time a proxy of it is asked for and kept.</summary>
 internal static class ClientProxy<TContract>

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using Tino.Client;
 
-namespace Tino;
+namespace Tino.Client;
 
 /// <summary>
 /// Emits the class of a contract's proxy: a sealed class implementing the interface, holding the client, with one static

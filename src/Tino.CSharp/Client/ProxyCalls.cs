@@ -1,7 +1,7 @@
 using System.Reflection;
 using Tino.Client;
 
-namespace Tino;
+namespace Tino.Client;
 
 /// <summary>
 /// The calls a proxy method makes, one per result shape. Each is closed over its command's name and made into a typed

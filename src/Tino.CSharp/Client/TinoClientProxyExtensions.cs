@@ -1,6 +1,6 @@
 using Tino.Client;
 
-namespace Tino;
+namespace Tino.Client;
 
 /// <summary>Typed proxies of service contracts over a <see cref="TinoClient"/>.</summary>
 public static class TinoClientProxyExtensions

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Tino.Hosting.Commands;
 using Tino.Hosting.Transport;
+using Tino.Pipeline;
 using Tino.Protocol;
 
 namespace Tino.Hosting;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Tino.Pipeline;
 using Tino.Protocol;
 using Tino.Serialization;
 

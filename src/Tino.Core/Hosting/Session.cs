@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Tino.Hosting.Commands;
+using Tino.Pipeline;
 using Tino.Protocol;
 
 namespace Tino.Hosting;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
+using Tino.Pipeline;
 using Tino.Protocol;
 
 namespace Tino.Hosting;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Tino.Events;
+using Tino.Pipeline;
 using Tino.Protocol;
 
 namespace Tino.Hosting;

@@ -9,6 +9,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Tino.Hosting.Commands;
 using Tino.Hosting.Transport;
+using Tino.Pipeline;
 
 namespace Tino.Hosting;
 

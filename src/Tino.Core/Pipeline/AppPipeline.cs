@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tino.Serialization;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// An app compiled for serving: every command's pipeline folded once, and a table that finds a

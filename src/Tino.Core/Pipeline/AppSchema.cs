@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using MessagePack;
 using Tino.Serialization;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// The reply of <c>TINO.SCHEMA</c>: every command of an app described in MessagePack, built once per compiled app.

@@ -2,7 +2,7 @@ using System.Buffers;
 using MessagePack;
 using Tino.Serialization;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>Decodes one wire argument into the call's frame, or raises the protocol's error for it.</summary>
 internal abstract class ArgumentBinder

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// The decoded wire arguments of one call, held between the decoding stage and the handler without

@@ -2,7 +2,7 @@ using System.Buffers;
 using MessagePack;
 using Tino.Serialization;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// Arguments a handler borrows from the request instead of copying: <see cref="ReadOnlyMemory{T}"/> and

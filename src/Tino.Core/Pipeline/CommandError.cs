@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// An error the pipeline itself raises, its detail already in the protocol's shape

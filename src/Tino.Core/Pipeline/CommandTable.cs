@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// Command names to values, matched case-insensitively (ASCII) straight from the request bytes,

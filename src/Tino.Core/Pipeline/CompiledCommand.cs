@@ -1,4 +1,4 @@
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>A command ready to run: its handler record and the one delegate its pipeline folded into.</summary>
 internal sealed class CompiledCommand(CommandHandler handler, CommandDelegate pipeline)

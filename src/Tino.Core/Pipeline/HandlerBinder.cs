@@ -4,7 +4,7 @@ using System.Reflection.Emit;
 using MessagePack;
 using Tino.Serialization;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// Compiles a handler into the pipeline's last stage: read the decoded arguments and magic values,

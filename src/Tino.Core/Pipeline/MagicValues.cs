@@ -1,4 +1,4 @@
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>Fills magic parameters from the call's connection; called by compiled handler binders.</summary>
 internal static class MagicValues

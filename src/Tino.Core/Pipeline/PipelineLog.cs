@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 internal static partial class PipelineLog
 {

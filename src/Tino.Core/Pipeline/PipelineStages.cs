@@ -5,7 +5,7 @@ using MessagePack;
 using Microsoft.Extensions.Logging;
 using Tino.Protocol;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// The built-in stages of every command's pipeline, in order: the error boundary, the auth check,

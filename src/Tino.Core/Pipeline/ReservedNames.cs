@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>Command names the protocol keeps for its built-ins (PROTOCOL.md sections 4, 6 and 6a).</summary>
 internal static class ReservedNames

@@ -2,7 +2,7 @@ using System.Buffers;
 using Tino.Protocol;
 using Tino.Serialization;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// Writes a handler's result as the call's reply: a bulk string holding its MessagePack.

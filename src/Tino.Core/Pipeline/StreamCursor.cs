@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>What became of a cursor after a batch was asked of it.</summary>
 internal enum StreamBatchOutcome

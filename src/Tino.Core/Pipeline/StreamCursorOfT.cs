@@ -4,7 +4,7 @@ using MessagePack;
 using Tino.Protocol;
 using Tino.Serialization;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// A cursor over an <see cref="IAsyncEnumerable{T}"/>. The first batch (ITER's) is pulled inline for as long as

@@ -4,7 +4,7 @@ using System.Reflection;
 using Tino.Protocol;
 using Tino.Serialization;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// The last stage of a stream command: called plainly, it replies every item as one RESP array (or

@@ -1,4 +1,4 @@
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>Which handler results are streams: <see cref="IAsyncEnumerable{T}"/>, or a task of one.</summary>
 internal static class StreamShape

@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using MessagePack;
 using Tino.Serialization;
 
-namespace Tino;
+namespace Tino.Pipeline;
 
 /// <summary>
 /// Refuses, when the app is built, wire parameters whose type no caller could send: things that cannot travel

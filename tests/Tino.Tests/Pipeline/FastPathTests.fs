@@ -16,6 +16,7 @@ open MessagePack
 open MessagePack.Formatters
 open MessagePack.Resolvers
 open Tino
+open Tino.Pipeline
 open Tino.Protocol
 open Tino.Serialization
 open Tino.Tests.Generators

@@ -4,6 +4,7 @@ open System
 open System.Threading.Tasks
 open Expecto
 open Tino
+open Tino.Pipeline
 open Tino.Protocol
 open Tino.Tests.Hosting
 open Tino.Tests.Hosting.TestServer

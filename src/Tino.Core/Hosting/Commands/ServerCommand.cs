@@ -1,3 +1,4 @@
+using Tino.Pipeline;
 using Tino.Protocol;
 
 namespace Tino.Hosting.Commands;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Tino.Pipeline;
 
 namespace Tino.Hosting.Commands;
 

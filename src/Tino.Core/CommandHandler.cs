@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Reflection;
+using Tino.Pipeline;
 
 namespace Tino;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using MessagePack;
+using Tino.Pipeline;
 using Tino.Protocol;
 
 namespace Tino;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Tino.Pipeline;
 
 namespace Tino;
 

@@ -1,3 +1,5 @@
+using Tino.Pipeline;
+
 namespace Tino;
 
 /// <summary>
