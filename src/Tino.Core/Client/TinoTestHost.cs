@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Tino.Client;
+using Tino.Hosting;
 
-namespace Tino.Hosting;
+namespace Tino.Client;
 
 /// <summary>
 /// An app served in-process on an ephemeral loopback port, with a client already connected to it:
