@@ -21,11 +21,21 @@ public static class TinoAppExtensions
         /// use, say) it writes why to stderr and exits the process with code 1, before any start-up hook has run;
         /// <see cref="TinoServer.StartAsync"/> throws instead, for programs that handle it themselves.
         /// </summary>
-        public async Task RunAsync(string host = "127.0.0.1", int port = 7534, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+        public Task RunAsync(string host = "127.0.0.1", int port = 7534, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
+            app.RunAsync(host, port, TinoHostOptions.Default, loggerFactory, cancellationToken);
+
+        /// <summary>
+        /// Serves the app as the overload without host options does, on a server with <paramref name="options"/>
+        /// (null: <see cref="TinoHostOptions.Default"/>): TLS, the most connections, timeouts.
+        /// </summary>
+        /// <example><code>
+        /// await app.RunAsync("0.0.0.0", 7534, new TinoHostOptions { Tls = TinoTlsOptions.FromPemFiles("server.crt", "server.key"), MaxConnections = 1_000 });
+        /// </code></example>
+        public async Task RunAsync(string host, int port, TinoHostOptions? options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
         {
             try
             {
-                await TinoServer.RunAsync(app, host, port, loggerFactory, cancellationToken).ConfigureAwait(false);
+                await TinoServer.RunAsync(app, host, port, options, loggerFactory, cancellationToken).ConfigureAwait(false);
             }
             catch (IOException error) when (error.InnerException is SocketException)
             {

@@ -178,18 +178,10 @@ type TinoBuilder() =
     member _.MaxConcurrentCalls(spec: TinoSpec, calls: int) =
         option (nameof TinoOptions.Default.MaxConcurrentCallsPerConnection) calls spec
 
-    /// The most connections open at once (default 10,000).
-    [<CustomOperation("max_connections")>]
-    member _.MaxConnections(spec: TinoSpec, connections: int) = option (nameof TinoOptions.Default.MaxConnections) connections spec
-
     /// Whether `UNEXPECTED_ERROR` carries the exception's message (default false: only an id, logged with it).
     [<CustomOperation("expose_exception_messages")>]
     member _.ExposeExceptionMessages(spec: TinoSpec, expose: bool) =
         option (nameof TinoOptions.Default.ExposeExceptionMessages) expose spec
-
-    /// How long a stopping server waits for calls in flight (default 30 s).
-    [<CustomOperation("shutdown_timeout")>]
-    member _.ShutdownTimeout(spec: TinoSpec, timeout: TimeSpan) = option (nameof TinoOptions.Default.ShutdownTimeout) timeout spec
 
     /// Limits on request frames (PROTOCOL.md section 8).
     [<CustomOperation("limits")>]

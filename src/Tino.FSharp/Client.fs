@@ -6,7 +6,6 @@ open System.Threading.Tasks
 open Microsoft.FSharp.Reflection
 open Tino
 open Tino.Client
-open Tino.Hosting
 open Tino.FSharp.Serialization
 
 /// `arg`, for the argument lists of `Client.call`.

@@ -1,6 +1,6 @@
 /// <summary>
 /// Property tests of handlers over the real wire: FsCheck draws the arguments, the command answers them from a
-/// server of the app (a <see cref="T:Tino.Hosting.TinoTestHost"/> on a loopback port), and a plain F# function answers
+/// server of the app (a <see cref="T:Tino.Client.TinoTestHost"/> on a loopback port), and a plain F# function answers
 /// them locally; the property holds when both answers are equal.
 /// </summary>
 /// <example><code>
@@ -20,11 +20,10 @@ open FsCheck.FSharp
 open Microsoft.FSharp.Reflection
 open Tino
 open Tino.Client
-open Tino.Hosting
 open Tino.FSharp
 
 /// <summary>
-/// One <see cref="T:Tino.Hosting.TinoTestHost"/> per app, shared by the property cases that call it: started by the
+/// One <see cref="T:Tino.Client.TinoTestHost"/> per app, shared by the property cases that call it: started by the
 /// first case, kept while cases follow one another, and stopped once none has used it for a moment. A property run
 /// so pays for one server start, not one per case, and leaves no server behind.
 /// </summary>
@@ -308,7 +307,7 @@ let overTheWireWith (arbitraries: IArbMap) (app: TinoApp) (command: string) (mod
 /// (the test server's), and <c>AuthRequired</c>/<c>Auth</c> (see <see cref="T:Tino.Testing.WireSettings"/>).
 /// </summary>
 /// <remarks>
-/// The server is a <see cref="T:Tino.Hosting.TinoTestHost"/> of <c>app</c>, shared by every case and property of the
+/// The server is a <see cref="T:Tino.Client.TinoTestHost"/> of <c>app</c>, shared by every case and property of the
 /// same app value, started by the first case and stopped a second after the last. Its client speaks the app's
 /// MessagePack options. An app whose handlers keep state of their own (a store they close over) is shared too: for
 /// such an app, use <c>overTheWireFresh</c>.

@@ -37,8 +37,21 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 public static class HostedApps
 {
     /// <summary>Builds and starts a host serving a small app; <paramref name="configuration"/> is the host's configuration (e.g. <c>Tino:Port</c>).</summary>
-    public static async Task<IHost> StartAsync(IDictionary<string, string?> configuration, CapturingLoggerProvider logs)
+    public static Task<IHost> StartAsync(IDictionary<string, string?> configuration, CapturingLoggerProvider logs) =>
+        StartAsync(configuration, logs, null);
+
+    /// <summary>
+    /// Builds and starts a host serving a small app with <paramref name="hostOptions"/> given to <c>AddTino</c> in code
+    /// (null: the overload without them); <paramref name="configuration"/> is the host's configuration.
+    /// </summary>
+    public static async Task<IHost> StartAsync(IDictionary<string, string?> configuration, CapturingLoggerProvider logs, TinoHostOptions? hostOptions)
     {
+        Action<TinoAppBuilder> app = tino => tino
+            .UseAuth(Handlers.Authenticate)
+            .Command("greet", (string name, Greeting greeting) => $"{greeting.Text} {name}")
+            .Command("sleep", async (int ms, CancellationToken cancellation) => { await Task.Delay(ms, cancellation); return ms; })
+            .Command("crash", () => { throw new InvalidOperationException("the secret cause"); })
+            .MapService<IScientific>();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.AddProvider(logs);
@@ -46,13 +59,15 @@ public static class HostedApps
             .AddSingleton(new Greeting("hello"))
             .AddSingleton<Tracker>()
             .AddScoped<IScoped, Scoped>()
-            .AddScoped<IScientific, Calculator>()
-            .AddTino(tino => tino
-                .UseAuth(Handlers.Authenticate)
-                .Command("greet", (string name, Greeting greeting) => $"{greeting.Text} {name}")
-                .Command("sleep", async (int ms, CancellationToken cancellation) => { await Task.Delay(ms, cancellation); return ms; })
-                .Command("crash", () => { throw new InvalidOperationException("the secret cause"); })
-                .MapService<IScientific>());
+            .AddScoped<IScientific, Calculator>();
+        if (hostOptions is null)
+        {
+            builder.Services.AddTino(app);
+        }
+        else
+        {
+            builder.Services.AddTino(app, hostOptions);
+        }
         var host = builder.Build();
         await host.StartAsync();
         return host;

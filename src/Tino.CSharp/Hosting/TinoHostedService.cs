@@ -7,7 +7,8 @@ namespace Tino.Hosting;
 
 /// <summary>
 /// Runs the container's <see cref="TinoApp"/> on a <see cref="TinoServer"/> for as long as the host runs, listening
-/// where <see cref="TinoServerOptions"/> says and logging through the container's <see cref="ILoggerFactory"/>.
+/// where <see cref="TinoServerOptions"/> says, with <see cref="TinoHostOptions"/> given in code (TLS, say) and the limits
+/// that configuration sets put in, and logging through the container's <see cref="ILoggerFactory"/>.
 /// When the host stops, the server drains its calls within the host's shutdown timeout.
 /// Registered by <c>services.AddTino(...)</c>; resolve it to learn the address it listens on.
 /// </summary>
@@ -17,14 +18,24 @@ public sealed class TinoHostedService : IHostedService, IAsyncDisposable
     private readonly Lazy<TinoServer> _server;
     private bool _started;
 
-    /// <summary>Prepares to serve <paramref name="app"/>; the server starts with the host.</summary>
+    /// <summary>Prepares to serve <paramref name="app"/> with the default host options; the server starts with the host.</summary>
     public TinoHostedService(TinoApp app, IOptions<TinoServerOptions> options, ILoggerFactory? loggerFactory = null)
+        : this(app, options, null, loggerFactory)
+    {
+    }
+
+    /// <summary>
+    /// Prepares to serve <paramref name="app"/> with <paramref name="hostOptions"/> (null: <see cref="TinoHostOptions.Default"/>),
+    /// the limits set in <paramref name="options"/> put in; the server starts with the host.
+    /// </summary>
+    public TinoHostedService(TinoApp app, IOptions<TinoServerOptions> options, TinoHostOptions? hostOptions, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         var configured = app.WithOptions(_options.ApplyTo(app.Options));
-        _server = new Lazy<TinoServer>(() => new TinoServer(configured, loggerFactory));
+        var host = _options.ApplyTo(hostOptions ?? TinoHostOptions.Default);
+        _server = new Lazy<TinoServer>(() => new TinoServer(configured, host, loggerFactory));
     }
 
     /// <summary>Where the server listens, with the real port when configured with port 0; null before the host starts.</summary>

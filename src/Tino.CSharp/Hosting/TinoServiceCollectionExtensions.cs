@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tino;
 using Tino.Hosting;
 
@@ -20,8 +22,23 @@ public static class TinoServiceCollectionExtensions
     ///     .MapService&lt;INotes&gt;());
     /// </code></example>
     /// <exception cref="InvalidOperationException">Tino was added already: one container serves one app.</exception>
-    public static IServiceCollection AddTino(this IServiceCollection services, Action<TinoAppBuilder> configure, string configurationSection = "Tino")
+    public static IServiceCollection AddTino(this IServiceCollection services, Action<TinoAppBuilder> configure, string configurationSection = "Tino") =>
+        services.AddTino(configure, TinoHostOptions.Default, configurationSection);
+
+    /// <summary>
+    /// Adds a Tino server that runs with the host, as the overload without host options does, served with
+    /// <paramref name="hostOptions"/>: TLS, and the server's limits and timeouts, which the configuration section's
+    /// <c>MaxConnections</c> and <c>ShutdownTimeout</c> override when it sets them.
+    /// </summary>
+    /// <example><code>
+    /// builder.Services.AddTino(
+    ///     tino =&gt; tino.Command("add", (int a, int b) =&gt; a + b),
+    ///     new TinoHostOptions { Tls = TinoTlsOptions.FromPemFiles("server.crt", "server.key"), MaxConnections = 1_000 });
+    /// </code></example>
+    /// <exception cref="InvalidOperationException">Tino was added already: one container serves one app.</exception>
+    public static IServiceCollection AddTino(this IServiceCollection services, Action<TinoAppBuilder> configure, TinoHostOptions hostOptions, string configurationSection = "Tino")
     {
+        ArgumentNullException.ThrowIfNull(hostOptions);
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         if (services.Any(d => d.ServiceType == typeof(TinoHostedService)))
@@ -36,7 +53,11 @@ public static class TinoServiceCollectionExtensions
             configure(builder);
             return builder.Build();
         });
-        services.AddSingleton<TinoHostedService>();
+        services.AddSingleton(provider => new TinoHostedService(
+            provider.GetRequiredService<TinoApp>(),
+            provider.GetRequiredService<IOptions<TinoServerOptions>>(),
+            hostOptions,
+            provider.GetService<ILoggerFactory>()));
         services.AddSingleton(provider => provider.GetRequiredService<TinoHostedService>().Publisher);
         services.AddHostedService(provider => provider.GetRequiredService<TinoHostedService>());
         return services;

@@ -81,7 +81,7 @@ internal sealed partial class Connection
         _limits = app.App.Options.Limits;
         _maxInFlight = app.App.Options.MaxConcurrentCallsPerConnection;
         _overlapCalls = _maxInFlight > 1;
-        var options = app.App.Options;
+        var options = server.Options;
         _limitsBeforeAuth = _limits with { MaxRequestBytes = Math.Min(_limits.MaxRequestBytes, options.MaxRequestBytesBeforeAuth) };
         _requestTimeout = options.RequestTimeout;
         _idleTimeout = options.IdleTimeout;

@@ -32,16 +32,31 @@ public sealed class TinoServer : IAsyncDisposable
     private int _state; // 0 new, 1 started, 2 stopping or stopped
 
     /// <summary>
-    /// Compiles <paramref name="app"/> for serving, logging through <paramref name="loggerFactory"/>; without one, warnings
+    /// Compiles <paramref name="app"/> for serving with the host options <paramref name="options"/> (null:
+    /// <see cref="TinoHostOptions.Default"/>), logging through <paramref name="loggerFactory"/>; without one, warnings
     /// and errors (a handler's unexpected error with its id, a dropped subscriber) go to standard error.
     /// </summary>
     /// <exception cref="TinoBuildException">The app cannot be served; the message names the command.</exception>
-    public TinoServer(TinoApp app, ILoggerFactory? loggerFactory = null)
+    /// <exception cref="ArgumentException">A host option cannot work (a count below 1, a time not positive); the message names it.</exception>
+    public TinoServer(TinoApp app, TinoHostOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
+        options ??= TinoHostOptions.Default;
+        options.Check();
+        Options = options;
         _logger = (loggerFactory ?? StandardErrorLogger.Instance).CreateLogger("Tino.Server");
         _app = AppPipeline.Build(app, _logger);
         Commands = new ServerCommands(_app);
     }
+
+    /// <summary>Compiles <paramref name="app"/> for serving with <see cref="TinoHostOptions.Default"/>, logging through <paramref name="loggerFactory"/>.</summary>
+    /// <exception cref="TinoBuildException">The app cannot be served; the message names the command.</exception>
+    public TinoServer(TinoApp app, ILoggerFactory? loggerFactory)
+        : this(app, null, loggerFactory)
+    {
+    }
+
+    /// <summary>How the server serves its connections: TLS, limits, timeouts.</summary>
+    public TinoHostOptions Options { get; }
 
     /// <summary>Where the server listens, with the real port when it was started on port 0; null before start.</summary>
     public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
@@ -139,7 +154,7 @@ public sealed class TinoServer : IAsyncDisposable
     /// <summary>
     /// Stops accepting, lets every connection finish the requests it has read and answer them,
     /// closes the connections, then runs the app's shut-down hooks. Calls still running after
-    /// <see cref="TinoOptions.ShutdownTimeout"/> (or when <paramref name="cancellationToken"/> fires)
+    /// <see cref="TinoHostOptions.ShutdownTimeout"/> (or when <paramref name="cancellationToken"/> fires)
     /// see their cancellation token fire and their connection close.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -160,7 +175,7 @@ public sealed class TinoServer : IAsyncDisposable
         }
         var drained = Task.WhenAll(open.Select(c => c.Running));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_app.App.Options.ShutdownTimeout);
+        timeout.CancelAfter(Options.ShutdownTimeout);
         try
         {
             await drained.WaitAsync(timeout.Token).ConfigureAwait(false);
@@ -183,14 +198,18 @@ public sealed class TinoServer : IAsyncDisposable
     /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    /// <summary>Serves <paramref name="app"/> on <paramref name="host"/> (an address or a name) and <paramref name="port"/> until <paramref name="cancellationToken"/> fires, then stops gracefully.</summary>
-    public static async Task RunAsync(TinoApp app, string host, int port, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Serves <paramref name="app"/> with the host options <paramref name="options"/> (null: <see cref="TinoHostOptions.Default"/>)
+    /// on <paramref name="host"/> (an address or a name) and <paramref name="port"/> until <paramref name="cancellationToken"/>
+    /// fires, then stops gracefully.
+    /// </summary>
+    public static async Task RunAsync(TinoApp app, string host, int port, TinoHostOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         var address = IPAddress.TryParse(host, out var parsed)
             ? parsed
             : (await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false))[0];
-        await using var server = new TinoServer(app, loggerFactory);
+        await using var server = new TinoServer(app, options, loggerFactory);
         await server.StartAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
         try
         {
@@ -201,6 +220,10 @@ public sealed class TinoServer : IAsyncDisposable
             // Asked to stop: DisposeAsync drains.
         }
     }
+
+    /// <summary>Serves <paramref name="app"/> with <see cref="TinoHostOptions.Default"/>, logging through <paramref name="loggerFactory"/> (see the overload with options).</summary>
+    public static Task RunAsync(TinoApp app, string host, int port, ILoggerFactory? loggerFactory, CancellationToken cancellationToken = default) =>
+        RunAsync(app, host, port, null, loggerFactory, cancellationToken);
 
     private async Task AcceptLoopAsync(Socket listener)
     {
@@ -220,7 +243,7 @@ public sealed class TinoServer : IAsyncDisposable
             {
                 continue; // A connection that died between SYN and accept.
             }
-            if (_connections.Count >= _app.App.Options.MaxConnections)
+            if (_connections.Count >= Options.MaxConnections)
             {
                 ServerLog.ConnectionRefused(_logger, socket.RemoteEndPoint, _connections.Count);
                 socket.Dispose();
@@ -233,7 +256,7 @@ public sealed class TinoServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Wraps the socket in TLS when the app asks for it, then serves the connection until it ends.</summary>
+    /// <summary>Wraps the socket in TLS when the host options ask for it, then serves the connection until it ends.</summary>
     private async Task ServeAsync(long acceptId, Socket socket, ServedConnection served)
     {
         await Task.Yield(); // Off the accept loop.
@@ -242,7 +265,7 @@ public sealed class TinoServer : IAsyncDisposable
             var closed = new CancellationTokenSource();
             var context = new ConnectionContext(socket.RemoteEndPoint, closed.Token);
             Connection connection;
-            if (_app.App.Options.Tls is { } tls)
+            if (Options.Tls is { } tls)
             {
                 var stream = await AuthenticateAsync(new NetworkStream(socket, ownsSocket: true), socket, tls).ConfigureAwait(false);
                 if (stream is NetworkStream)

@@ -6,7 +6,7 @@ namespace Tino.Hosting;
 
 /// <summary>TLS for a Tino server: its certificate, client certificates if wanted, TLS 1.2 and 1.3 only.</summary>
 /// <example><code>
-/// var options = new TinoOptions { Tls = TinoTlsOptions.FromPemFiles("server.crt", "server.key") };
+/// var options = new TinoHostOptions { Tls = TinoTlsOptions.FromPemFiles("server.crt", "server.key") };
 /// </code></example>
 public sealed record TinoTlsOptions
 {

@@ -6,20 +6,23 @@ open System.Collections.Generic
 open System.Threading
 open Expecto
 open Microsoft.Extensions.Hosting
+open Tino.Hosting
 open Tino.CSharp.TestKit
 open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Hosting.ServerTests
 
-let private withHost (configuration: (string * string) list) (body: IHost -> CapturingLoggerProvider -> unit) =
+let private withHostAndOptions (hostOptions: TinoHostOptions | null) (configuration: (string * string) list) (body: IHost -> CapturingLoggerProvider -> unit) =
     let logs = new CapturingLoggerProvider()
     let settings = Dictionary<string, string | null>()
     for key, value in ("Tino:Port", "0") :: configuration do
         settings[key] <- value
-    let host = (HostedApps.StartAsync(settings, logs)).GetAwaiter().GetResult()
+    let host = (HostedApps.StartAsync(settings, logs, hostOptions)).GetAwaiter().GetResult()
     try body host logs
     finally
         host.StopAsync().GetAwaiter().GetResult()
         host.Dispose()
+
+let private withHost configuration body = withHostAndOptions null configuration body
 
 [<Tests>]
 let hosting =
@@ -38,6 +41,27 @@ let hosting =
                 use c = new RespConnection(HostedApps.PortOf host)
                 Expect.stringContains (errorText (c.Call("crash"))) "the secret cause" "ExposeExceptionMessages from configuration"
                 expectErrorStarts "LIMIT_EXCEEDED" (c.Call("add", mp 1, mp 2)))
+        }
+        test "configuration's MaxConnections reaches the server" {
+            withHost [ "Tino:MaxConnections", "2" ] (fun host _ ->
+                use first = new RespConnection(HostedApps.PortOf host)
+                use second = new RespConnection(HostedApps.PortOf host)
+                Expect.equal (text (first.Call("PING"))) "PONG" "the first is served"
+                Expect.equal (text (second.Call("PING"))) "PONG" "the second is served"
+                use third = new RespConnection(HostedApps.PortOf host)
+                Expect.isTrue (third.IsClosedByServer()) "the third is closed at accept"
+                Expect.equal (text (first.Call("PING"))) "PONG" "the others are untouched")
+        }
+        test "host options given to AddTino in code reach the server, and configuration's MaxConnections overrides theirs" {
+            let inCode = TinoHostOptions(MaxConnections = 1, IdleTimeout = TimeSpan.FromSeconds 1.0)
+            withHostAndOptions inCode [ "Tino:MaxConnections", "2" ] (fun host _ ->
+                use first = new RespConnection(HostedApps.PortOf host)
+                use second = new RespConnection(HostedApps.PortOf host)
+                Expect.equal (text (first.Call("PING"))) "PONG" "the first is served"
+                Expect.equal (text (second.Call("PING"))) "PONG" "the second is served: 2 from configuration, not 1 from code"
+                use third = new RespConnection(HostedApps.PortOf host)
+                Expect.isTrue (third.IsClosedByServer()) "the third is closed at accept"
+                Expect.isTrue (first.IsClosedByServer()) "a silent connection is closed after the idle timeout given in code")
         }
         test "the server logs through the container's logger factory" {
             withHost [] (fun host logs ->

@@ -162,8 +162,9 @@ let connecting =
             Throws.Of<TinoConnectionException>(TinoClient.ConnectAsync($"redis://127.0.0.1:{port}")) |> ignore
         }
         test "calls in flight when the server dies fail at once, and the client reconnects and authenticates again" {
-            let app = (TestApp.create ()).WithOptions(TinoOptions(ShutdownTimeout = TimeSpan.FromMilliseconds 50.0))
-            let server = (startServer app).Result
+            let app = TestApp.create ()
+            let hostOptions = TinoHostOptions(ShutdownTimeout = TimeSpan.FromMilliseconds 50.0)
+            let server = (startServerWith hostOptions app).Result
             let port = portOf server
             let client = TinoClient.ConnectAsync($"redis://:tinaspassword@127.0.0.1:{port}", TinoClientOptions(ReconnectMaxDelay = TimeSpan.FromMilliseconds 200.0)).Result
             try
@@ -175,7 +176,7 @@ let connecting =
                     | :? TinoConnectionException -> ()
                     | :? TinoRemoteException as e when e.Code = "SHUTTING_DOWN" -> ()
                     | e -> failtestf "unexpected %O" e
-                let restarted = new TinoServer(app)
+                let restarted = new TinoServer(app, hostOptions)
                 restarted.StartAsync(IPEndPoint(IPAddress.Loopback, port)).Wait()
                 try
                     let deadline = DateTime.UtcNow.AddSeconds 10.0
@@ -203,5 +204,16 @@ let testHost =
             host.DisposeAsync().AsTask().Wait()
             Expect.isFalse host.Client.IsConnected "the client is closed"
             Expect.throws (fun () -> (new Sockets.TcpClient()).Connect(IPAddress.Loopback, port)) "the server is stopped"
+        }
+        test "serves with the host options it is given" {
+            let options = TinoHostOptions(MaxConnections = 1)
+            let host = TinoTestHost.StartAsync(TestApp.create (), options).Result
+            try
+                Expect.isTrue (obj.ReferenceEquals(host.Server.Options, options)) "the server has them"
+                use other = new RespConnection(host.EndPoint.Port)
+                Expect.isTrue (other.IsClosedByServer()) "a connection beyond MaxConnections 1 is closed at accept"
+                Expect.equal (await (call<int64> host.Client "add" [ arg 1; arg 2 ])) 3L "the host's own client is served"
+            finally
+                host.DisposeAsync().AsTask().Wait()
         }
     ]

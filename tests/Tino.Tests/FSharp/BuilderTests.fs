@@ -278,3 +278,23 @@ let buildMistakes =
             Expect.equal (List.ofSeq events) [ "start 1"; "start 2"; "stop" ] "order"
         }
     ]
+
+[<Tests>]
+let hosting =
+    testSequenced <| testList "Tino.start" [
+        test "Tino.startWith serves with its host options, Tino.start with the defaults" {
+            let app = tino { command "add" add }
+            let limited = (Tino.startWith (Hosting.TinoHostOptions(MaxConnections = 1)) "127.0.0.1" 0 app).Result
+            try
+                Expect.equal limited.Options.MaxConnections 1 "the options given"
+                use first = connect limited
+                Expect.equal (text (first.Call("PING"))) "PONG" "the first is served"
+                use second = connect limited
+                Expect.isTrue (second.IsClosedByServer()) "the second is closed at accept"
+            finally
+                limited.StopAsync().Wait()
+            let plain = (Tino.start "127.0.0.1" 0 app).Result
+            try Expect.equal plain.Options Hosting.TinoHostOptions.Default "the defaults"
+            finally plain.StopAsync().Wait()
+        }
+    ]

@@ -31,8 +31,7 @@ let mutatedFrames (random: Random) count =
 let fuzz =
     testSequenced <| testList "TinoServer under fuzzed frames" [
         test "thousands of mutated frames leave the server answering, on an untouched connection and a new one" {
-            let app = (TestApp.create ()).WithOptions(TinoOptions(RequestTimeout = TimeSpan.FromSeconds 2.0))
-            withApp app (fun server ->
+            withHostOptions (Tino.Hosting.TinoHostOptions(RequestTimeout = TimeSpan.FromSeconds 2.0)) (TestApp.create ()) (fun server ->
                 use untouched = connect server
                 Expect.equal (text (untouched.Call("PING"))) "PONG" "before"
                 let random = Random 20261125

@@ -4,6 +4,7 @@ open System
 open System.Threading
 open Expecto
 open Tino
+open Tino.Hosting
 open Tino.Protocol
 open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Hosting.ServerTests
@@ -92,7 +93,7 @@ let authBeforeBody =
 let slowClients =
     testSequenced <| testList "TinoServer slow and silent clients" [
         test "a request not finished within the request timeout closes its connection while others are served" {
-            withApp (guardedApp (TinoOptions(RequestTimeout = TimeSpan.FromMilliseconds 300.0))) (fun server ->
+            withHostOptions (TinoHostOptions(RequestTimeout = TimeSpan.FromMilliseconds 300.0)) (guardedApp TinoOptions.Default) (fun server ->
                 use slow = connect server
                 use normal = connect server
                 slow.Send(ascii "*2\r\n$8\r\nopen_len\r\n$10\r\nabc")
@@ -101,7 +102,7 @@ let slowClients =
                 Expect.equal slow.Unread 0 "without a reply")
         }
         test "hundreds of stalled half-frames do not keep a normal call from being answered" {
-            withApp (guardedApp (TinoOptions(RequestTimeout = TimeSpan.FromSeconds 20.0))) (fun server ->
+            withHostOptions (TinoHostOptions(RequestTimeout = TimeSpan.FromSeconds 20.0)) (guardedApp TinoOptions.Default) (fun server ->
                 let stalled = [ for _ in 1 .. 300 -> connect server ]
                 for c in stalled do
                     c.Send(ascii "*2\r\n$8\r\nopen_")
@@ -111,7 +112,7 @@ let slowClients =
                     (c :> IDisposable).Dispose())
         }
         test "a connection silent for the idle timeout is closed, and a busy one is not" {
-            withApp (guardedApp (TinoOptions(IdleTimeout = TimeSpan.FromMilliseconds 300.0))) (fun server ->
+            withHostOptions (TinoHostOptions(IdleTimeout = TimeSpan.FromMilliseconds 300.0)) (guardedApp TinoOptions.Default) (fun server ->
                 use idle = connect server
                 use busy = connect server
                 for _ in 1 .. 8 do
@@ -121,11 +122,8 @@ let slowClients =
                 Expect.equal (text (busy.Call("PING"))) "PONG" "busy still open")
         }
         test "replies for a client that does not read are written out before more of its requests are read" {
-            let app =
-                TinoApp.Empty
-                    .WithOptions(TinoOptions(MaxQueuedReplyBytes = 1024L * 1024L))
-                    .WithCommand("blob", Func<int, byte[]>(fun n -> Array.zeroCreate n))
-            withApp app (fun server ->
+            let app = TinoApp.Empty.WithCommand("blob", Func<int, byte[]>(fun n -> Array.zeroCreate n))
+            withHostOptions (TinoHostOptions(MaxQueuedReplyBytes = 1024L * 1024L)) app (fun server ->
                 use c = connect server
                 let requests = Array.concat [ for _ in 1 .. 200 -> request "blob" [ mp (1024 * 1024) ] ]
                 GC.Collect()

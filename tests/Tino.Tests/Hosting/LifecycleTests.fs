@@ -163,7 +163,6 @@ let lifecycle =
             let cancelled = TaskCompletionSource<bool>()
             let app =
                 TinoApp.Empty
-                    .WithOptions(TinoOptions(ShutdownTimeout = TimeSpan.FromMilliseconds 100.0))
                     .WithCommand("forever", Func<CancellationToken, Task>(fun token ->
                         task {
                             try
@@ -171,7 +170,7 @@ let lifecycle =
                             with :? OperationCanceledException ->
                                 cancelled.TrySetResult true |> ignore
                         }))
-            let server = (startServer app).Result
+            let server = (startServerWith (Hosting.TinoHostOptions(ShutdownTimeout = TimeSpan.FromMilliseconds 100.0)) app).Result
             use c = connect server
             c.Send(request "forever" [])
             Thread.Sleep 100
@@ -199,8 +198,36 @@ let lifecycle =
                 use other = connect server
                 Expect.equal (text (other.Call("PING"))) "PONG" "the server carries on")
         }
+        test "host options that cannot work are refused when the server is made, naming the option" {
+            let app = TestApp.create ()
+            let ms (n: float) = TimeSpan.FromMilliseconds n
+            let refused =
+                [ "MaxConnections", Hosting.TinoHostOptions(MaxConnections = 0)
+                  "MaxRequestBytesBeforeAuth", Hosting.TinoHostOptions(MaxRequestBytesBeforeAuth = 0L)
+                  "MaxQueuedReplyBytes", Hosting.TinoHostOptions(MaxQueuedReplyBytes = -1L)
+                  "RequestTimeout", Hosting.TinoHostOptions(RequestTimeout = TimeSpan.Zero)
+                  "RequestTimeout", Hosting.TinoHostOptions(RequestTimeout = Timeout.InfiniteTimeSpan)
+                  "RequestTimeout", Hosting.TinoHostOptions(RequestTimeout = TimeSpan.FromDays 100.0)
+                  "IdleTimeout", Hosting.TinoHostOptions(IdleTimeout = ms -5.0)
+                  "ShutdownTimeout", Hosting.TinoHostOptions(ShutdownTimeout = ms -5.0) ]
+            for name, options in refused do
+                let error = Expect.throwsC (fun () -> new Hosting.TinoServer(app, options) |> ignore) id
+                Expect.isTrue (error :? ArgumentException) $"{name}: an ArgumentException, got {error}"
+                Expect.stringStarts error.Message $"TinoHostOptions: {name} must be" $"{name}: the message names it"
+            for options in
+                [ Hosting.TinoHostOptions(IdleTimeout = Timeout.InfiniteTimeSpan, ShutdownTimeout = Timeout.InfiniteTimeSpan)
+                  Hosting.TinoHostOptions(ShutdownTimeout = TimeSpan.Zero, MaxConnections = 1, RequestTimeout = ms 1.0) ] do
+                let server = new Hosting.TinoServer(app, options)
+                Expect.isTrue (obj.ReferenceEquals(server.Options, options)) "the server keeps the options it was given"
+                server.DisposeAsync().AsTask().Wait()
+            let plain = new Hosting.TinoServer(app)
+            Expect.equal plain.Options Hosting.TinoHostOptions.Default "without options, the defaults"
+            plain.DisposeAsync().AsTask().Wait()
+            Expect.equal Hosting.TinoHostOptions.Default.MaxConnections 10_000 "10,000 connections by default"
+            Expect.equal Hosting.TinoHostOptions.Default.ShutdownTimeout (TimeSpan.FromSeconds 30.0) "30 s to drain by default"
+        }
         test "connections beyond the maximum are closed at accept" {
-            withApp ((TestApp.create ()).WithOptions(TinoOptions(MaxConnections = 2))) (fun server ->
+            withHostOptions (Hosting.TinoHostOptions(MaxConnections = 2)) (TestApp.create ()) (fun server ->
                 use first = connect server
                 use second = connect server
                 first.Call("PING") |> ignore

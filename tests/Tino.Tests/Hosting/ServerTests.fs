@@ -10,11 +10,14 @@ open Tino.Hosting
 open Tino.Protocol
 open Tino.Tests.Hosting.TestServer
 
-/// Runs `body` against a fresh server for `app` and stops the server afterwards.
-let withApp (app: TinoApp) (body: TinoServer -> unit) =
-    let server = (startServer app).GetAwaiter().GetResult()
+/// Runs `body` against a fresh server for `app` with the host options `options`, and stops the server afterwards.
+let withHostOptions (options: TinoHostOptions) (app: TinoApp) (body: TinoServer -> unit) =
+    let server = (startServerWith options app).GetAwaiter().GetResult()
     try body server
     finally server.StopAsync().GetAwaiter().GetResult()
+
+/// Runs `body` against a fresh server for `app` and stops the server afterwards.
+let withApp (app: TinoApp) (body: TinoServer -> unit) = withHostOptions TinoHostOptions.Default app body
 
 let withServer body = withApp (TestApp.create ()) body
 

@@ -32,13 +32,16 @@ let request (name: string) (args: byte[] list) : byte[] =
         write (ascii "\r\n")
     out.ToArray()
 
-/// Starts a server for `app` on a free loopback port.
-let startServer (app: TinoApp) : Task<TinoServer> =
+/// Starts a server for `app` with the host options `options` on a free loopback port.
+let startServerWith (options: TinoHostOptions) (app: TinoApp) : Task<TinoServer> =
     task {
-        let server = new TinoServer(app)
+        let server = new TinoServer(app, options)
         do! server.StartAsync(IPEndPoint(IPAddress.Loopback, 0))
         return server
     }
+
+/// Starts a server for `app` on a free loopback port.
+let startServer (app: TinoApp) : Task<TinoServer> = startServerWith TinoHostOptions.Default app
 
 let portOf (server: TinoServer) = (nonNull server.LocalEndPoint).Port
 

@@ -36,7 +36,8 @@ let certificateFiles =
         File.WriteAllText(pem, key.ExportPkcs8PrivateKeyPem())
         pfx, crt, pem)
 
-let tlsApp (tls: TinoTlsOptions) = (TestApp.create ()).WithOptions(TinoOptions(Tls = tls))
+/// Runs `body` against a fresh server of the test app that serves TLS with `tls`.
+let withTls (tls: TinoTlsOptions) (body: TinoServer -> unit) = withHostOptions (TinoHostOptions(Tls = tls)) (TestApp.create ()) body
 
 let trustAnything = RemoteCertificateValidationCallback(fun _ _ _ _ -> true)
 
@@ -47,7 +48,7 @@ let tls =
     testSequenced <| testList "TinoServer TLS" [
         test "the Tino client calls over rediss:// with a certificate from a PFX file" {
             let pfx, _, _ = certificateFiles.Force()
-            withApp (tlsApp (TinoTlsOptions.FromPfxFile(pfx, "secret"))) (fun server ->
+            withTls (TinoTlsOptions.FromPfxFile(pfx, "secret")) (fun server ->
                 let client = TinoClient.ConnectAsync($"rediss://:tinaspassword@127.0.0.1:{portOf server}", tlsClientOptions).Result
                 try
                     Expect.equal (await (call<int64> client "add" [ arg 1; arg 2 ])) 3L "add over TLS"
@@ -57,13 +58,13 @@ let tls =
         }
         test "redis-cli --tls calls a server whose certificate comes from PEM files" {
             let _, crt, key = certificateFiles.Force()
-            withApp (tlsApp (TinoTlsOptions.FromPemFiles(crt, key))) (fun server ->
+            withTls (TinoTlsOptions.FromPemFiles(crt, key)) (fun server ->
                 let code, out, err = redisCli (portOf server) [ "--tls"; "--insecure"; "PING" ]
                 Expect.equal (code, out.Trim()) (0, "PONG") $"redis-cli over TLS: {err}")
         }
         test "StackExchange.Redis with ssl=true connects and calls" {
             let pfx, _, _ = certificateFiles.Force()
-            withApp (tlsApp (TinoTlsOptions.FromPfxFile(pfx, "secret"))) (fun server ->
+            withTls (TinoTlsOptions.FromPfxFile(pfx, "secret")) (fun server ->
                 let config = ConfigurationOptions.Parse($"127.0.0.1:{portOf server},ssl=true,abortConnect=true")
                 config.add_CertificateValidation trustAnything
                 use redis = ConnectionMultiplexer.Connect config
@@ -80,7 +81,7 @@ let tls =
                 TinoTlsOptions.FromPfxFile(pfx, "secret")
                     .WithClientCertificates(RemoteCertificateValidationCallback(fun _ certificate _ _ ->
                         not (isNull certificate) && (nonNull certificate).GetCertHashString() = thumbprint))
-            withApp (tlsApp tls) (fun server ->
+            withTls tls (fun server ->
                 let withCertificate =
                     TinoClientOptions(
                         Tls = SslClientAuthenticationOptions(
@@ -101,11 +102,18 @@ let tls =
         }
         test "a plaintext client on a TLS port is closed cleanly" {
             let pfx, _, _ = certificateFiles.Force()
-            withApp (tlsApp (TinoTlsOptions.FromPfxFile(pfx, "secret"))) (fun server ->
+            withTls (TinoTlsOptions.FromPfxFile(pfx, "secret")) (fun server ->
                 use plain = connect server
                 plain.Send(request "PING" [])
                 Expect.isTrue (plain.IsClosedByServer()) "closed"
                 Expect.equal plain.Unread 0 "without a reply")
+        }
+        test "a handshake timeout that cannot work is refused when the server is made" {
+            let pfx, _, _ = certificateFiles.Force()
+            let tls = TinoTlsOptions.FromPfxFile(pfx, "secret")
+            let error = Expect.throwsC (fun () -> new TinoServer(TestApp.create (), TinoHostOptions(Tls = TinoTlsOptions(tls.Certificate, HandshakeTimeout = TimeSpan.Zero))) |> ignore) id
+            Expect.isTrue (error :? ArgumentException) $"an ArgumentException, got {error}"
+            Expect.stringStarts error.Message "TinoHostOptions: Tls.HandshakeTimeout must be positive" "the message names it"
         }
         test "a TLS client on a plain port is closed cleanly" {
             withServer (fun server ->

@@ -123,7 +123,7 @@ let subscribedState =
                 Expect.equal (text (c.Call("PING"))) "PONG" "ordinary again")
         }
         test "the idle timeout does not close a subscriber, which waits for events" {
-            withStreams (Some(TinoOptions(IdleTimeout = TimeSpan.FromMilliseconds 100.0))) (fun _ server ->
+            withStreamsOn (Tino.Hosting.TinoHostOptions(IdleTimeout = TimeSpan.FromMilliseconds 100.0)) None (fun _ server ->
                 use subscriber = connect server
                 use idle = connect server
                 subscriber.Call("SUBSCRIBE", ascii "quiet") |> ignore

@@ -11,11 +11,16 @@ open Tino.Protocol
 open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Hosting.ServerTests
 
-/// Runs `body` against a fresh server of the C# stream app, with `options` (None: the defaults).
-let withStreams (options: TinoOptions option) (body: Streams -> Tino.Hosting.TinoServer -> unit) =
+/// Runs `body` against a fresh server of the C# stream app, with `options` (None: the defaults), on a server with the
+/// host options `host`.
+let withStreamsOn (host: Tino.Hosting.TinoHostOptions) (options: TinoOptions option) (body: Streams -> Tino.Hosting.TinoServer -> unit) =
     let probe = Streams()
     let configure = Func<TinoOptions, TinoOptions>(fun defaults -> defaultArg options defaults)
-    withApp (probe.Build configure) (body probe)
+    withHostOptions host (probe.Build configure) (body probe)
+
+/// Runs `body` against a fresh server of the C# stream app, with `options` (None: the defaults).
+let withStreams (options: TinoOptions option) (body: Streams -> Tino.Hosting.TinoServer -> unit) =
+    withStreamsOn Tino.Hosting.TinoHostOptions.Default options body
 
 let streamOptions (streams: StreamOptions) = Some(TinoOptions(Streams = streams))
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Tino.Client;
+using Tino.Hosting;
 
-namespace Tino.Hosting;
+namespace Tino.Client;
 
 /// <summary>
 /// An app served in-process on an ephemeral loopback port, with a client already connected to it:
@@ -37,9 +37,17 @@ public sealed class TinoTestHost : IAsyncDisposable
     /// which encodes with the app's MessagePack options (F# types for a <c>tino { }</c> app) unless they name their own.
     /// The client sends every call as it is, for the server to judge.
     /// </summary>
-    public static async Task<TinoTestHost> StartAsync(TinoApp app, TinoClientOptions? clientOptions = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    public static Task<TinoTestHost> StartAsync(TinoApp app, TinoClientOptions? clientOptions = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
+        StartAsync(app, TinoHostOptions.Default, clientOptions, loggerFactory, cancellationToken);
+
+    /// <summary>
+    /// Starts <paramref name="app"/> as <see cref="StartAsync(TinoApp, TinoClientOptions?, ILoggerFactory?, CancellationToken)"/> does,
+    /// on a server with the host options <paramref name="hostOptions"/> (limits, timeouts; with TLS, the client options must
+    /// ask for it too).
+    /// </summary>
+    public static async Task<TinoTestHost> StartAsync(TinoApp app, TinoHostOptions? hostOptions, TinoClientOptions? clientOptions = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
-        var server = new TinoServer(app, loggerFactory);
+        var server = new TinoServer(app, hostOptions, loggerFactory);
         try
         {
             await server.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), cancellationToken).ConfigureAwait(false);
@@ -54,7 +62,7 @@ public sealed class TinoTestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Another client of the same server, for tests that need several connections; options as for <see cref="StartAsync"/>.</summary>
+    /// <summary>Another client of the same server, for tests that need several connections; options as for <see cref="StartAsync(TinoApp, TinoClientOptions?, ILoggerFactory?, CancellationToken)"/>.</summary>
     public Task<TinoClient> ConnectAsync(TinoClientOptions? options = null, CancellationToken cancellationToken = default) =>
         TinoClient.ConnectAsync(EndPoint, TinoAppClientExtensions.OptionsFor(_app, options, checkCommands: false), cancellationToken);
 

@@ -1,7 +1,6 @@
 using System.Net;
-using Tino.Client;
 
-namespace Tino.Hosting;
+namespace Tino.Client;
 
 /// <summary>
 /// The seed's <c>app.client()</c>: a <see cref="TinoClient"/> made from an app's own description, for code that has the
