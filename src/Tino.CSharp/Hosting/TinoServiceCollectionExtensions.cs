@@ -38,9 +38,9 @@ public static class TinoServiceCollectionExtensions
     /// <exception cref="InvalidOperationException">Tino was added already: one container serves one app.</exception>
     public static IServiceCollection AddTino(this IServiceCollection services, Action<TinoAppBuilder> configure, TinoHostOptions hostOptions, string configurationSection = "Tino")
     {
-        ArgumentNullException.ThrowIfNull(hostOptions);
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
+        ArgumentNullException.ThrowIfNull(hostOptions);
         if (services.Any(d => d.ServiceType == typeof(TinoHostedService)))
         {
             throw new InvalidOperationException("AddTino was called already: one container serves one Tino app.");
