@@ -15,7 +15,6 @@ internal sealed class JsonCalls(Session session)
 {
     private readonly RespArguments _jsonArguments = new();
     private readonly ArrayBufferWriter<byte> _jsonArgumentBytes = new(256);
-    private CommandContext? _jsonContext;
 
     private PipeWriter Output => session.Output;
 
@@ -52,17 +51,30 @@ internal sealed class JsonCalls(Session session)
         {
             return default;
         }
-        var context = _jsonContext ??= NewJsonContext();
+        var context = session.CallContext;
         context.Command = command.Handler;
         context.Arguments = _jsonArguments;
-        return command.Pipeline(context);
+        context.RepliesJson = true;
+        var call = command.Pipeline(context);
+        if (call.IsCompletedSuccessfully)
+        {
+            call.GetAwaiter().GetResult();
+            context.RepliesJson = false;
+            return default;
+        }
+        return RepliedAsync(call, context);
     }
 
-    private CommandContext NewJsonContext()
+    private static async ValueTask RepliedAsync(ValueTask call, CommandContext context)
     {
-        var context = session.NewContext(Output);
-        context.RepliesJson = true;
-        return context;
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        finally
+        {
+            context.RepliesJson = false;
+        }
     }
 
     /// <summary>
