@@ -1,5 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using Tino.Hosting.Commands;
 using Tino.Pipeline;
 using Tino.Protocol;
 
@@ -53,6 +54,7 @@ public class CallPathBenchmarks
     private sealed class Caller
     {
         private readonly AppPipeline _app;
+        private readonly ServerCommands _commands;
         private readonly RespLimits _limits;
         private readonly RespArguments _arguments;
         private readonly ArrayBufferWriter<byte> _output = new(256);
@@ -61,6 +63,7 @@ public class CallPathBenchmarks
         public Caller(TinoApp app, RespLimits limits, RespArguments arguments)
         {
             _app = AppPipeline.Build(app);
+            _commands = new ServerCommands(_app);
             _limits = limits;
             _arguments = arguments;
             _context = new CommandContext(new ConnectionContext(null, CancellationToken.None))
@@ -78,7 +81,7 @@ public class CallPathBenchmarks
             _output.ResetWrittenCount();
             var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(request));
             if (RespRequestParser.TryRead(ref reader, _limits, _arguments, out var header, out _) != RespStatus.Complete
-                || !_app.Commands.TryGet(header.Name, out var command))
+                || _commands.FindApp(header.Name) is not { } command)
             {
                 return -1;
             }

@@ -57,5 +57,8 @@ public sealed class CommandContext
 
     internal ArrayBufferWriter<byte> Scratch { get; } = new(256);
 
+    /// <summary>Set for a call made with JSON (<c>TINO.JSON</c>, <c>TINO.CODEC json</c>): results are replied as JSON text.</summary>
+    internal bool RepliesJson { get; set; }
+
     private static RespArguments EmptyArguments { get; } = new();
 }

@@ -30,7 +30,6 @@ internal sealed partial class Connection
     private readonly CancellationTokenSource _closed;
     private readonly byte[] _peekByte = new byte[1];
     private readonly bool _expectsPlaintext;
-    private readonly CommandContext _sequentialContext;
     private readonly Queue<(CommandContext Context, ValueTask Reply)> _inFlight = new();
     private readonly Stack<CommandContext> _idleContexts = new();
     private readonly bool _overlapCalls;
@@ -89,7 +88,6 @@ internal sealed partial class Connection
         Context = context;
         _closed = closed;
         _session = new Session(output, context, _commands, server, logger, input.CancelPendingRead, Abort);
-        _sequentialContext = _session.NewContext(_output);
     }
 
     public ConnectionContext Context { get; }
@@ -332,7 +330,7 @@ internal sealed partial class Connection
             pending = _session.Json.Call(command, _arguments, firstArgument: 0);
             return !pending.IsCompletedSuccessfully;
         }
-        var context = _overlapCalls ? RentContext() : _sequentialContext;
+        var context = _overlapCalls ? RentContext() : _session.CallContext;
         context.Command = command.Handler;
         context.Arguments = _arguments;
         var reply = command.Pipeline(context);

@@ -9,13 +9,12 @@ namespace Tino.Hosting;
 /// <summary>
 /// <c>TINO.JSON</c> and <c>TINO.CODEC json</c>: arguments given as JSON text are converted to MessagePack by the
 /// parameters' shapes and run through the command's own compiled pipeline, so every error is the one a MessagePack
-/// call gets; a successful reply is converted back to compact JSON text.
+/// call gets; the context marks the call, so that its result is written as compact JSON text (<see cref="JsonReplies"/>).
 /// </summary>
 internal sealed class JsonCalls(Session session)
 {
     private readonly RespArguments _jsonArguments = new();
     private readonly ArrayBufferWriter<byte> _jsonArgumentBytes = new(256);
-    private CommandContext? _jsonContext;
 
     private PipeWriter Output => session.Output;
 
@@ -45,26 +44,37 @@ internal sealed class JsonCalls(Session session)
         return session.Json.Call(command, arguments, firstArgument: 1);
     }
 
-    /// <summary>Calls <paramref name="command"/> with the JSON arguments from <paramref name="firstArgument"/> on.</summary>
+    /// <summary>Calls <paramref name="command"/> with the JSON arguments from <paramref name="firstArgument"/> on; its result is replied as JSON.</summary>
     public ValueTask Call(CompiledCommand command, RespArguments arguments, int firstArgument)
     {
-        var context = _jsonContext ??= session.NewContext(new ArrayBufferWriter<byte>(256));
-        var reply = (ArrayBufferWriter<byte>)context.Output;
-        reply.ResetWrittenCount();
         if (!ConvertJsonArguments(command, arguments, firstArgument))
         {
             return default;
         }
+        var context = session.CallContext;
         context.Command = command.Handler;
         context.Arguments = _jsonArguments;
+        context.RepliesJson = true;
         var call = command.Pipeline(context);
         if (call.IsCompletedSuccessfully)
         {
             call.GetAwaiter().GetResult();
-            WriteJsonReply(reply);
+            context.RepliesJson = false;
             return default;
         }
-        return AwaitJsonReply(call, reply);
+        return RepliedAsync(call, context);
+    }
+
+    private static async ValueTask RepliedAsync(ValueTask call, CommandContext context)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        finally
+        {
+            context.RepliesJson = false;
+        }
     }
 
     /// <summary>
@@ -103,56 +113,5 @@ internal sealed class JsonCalls(Session session)
             _jsonArguments.Add(new ReadOnlySequence<byte>(converted[start..ends[i]]));
         }
         return true;
-    }
-
-    private async ValueTask AwaitJsonReply(ValueTask call, ArrayBufferWriter<byte> reply)
-    {
-        await call.ConfigureAwait(false);
-        WriteJsonReply(reply);
-    }
-
-    /// <summary>
-    /// Copies the call's reply to the connection: a MessagePack bulk string as a JSON one, an array of them (a stream
-    /// called plainly) as one JSON array, anything else (an error) as it is.
-    /// </summary>
-    private void WriteJsonReply(ArrayBufferWriter<byte> reply)
-    {
-        var frame = reply.WrittenMemory;
-        if (frame.Span[0] is not ((byte)'$' or (byte)'*'))
-        {
-            Output.Write(frame.Span);
-            return;
-        }
-        var json = new ArrayBufferWriter<byte>(frame.Length * 2 + 16);
-        try
-        {
-            var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(frame));
-            if (RespReplyParser.TryRead(ref reader, out var parsed, out _) != RespStatus.Complete)
-            {
-                throw new InvalidDataException("the reply is not one RESP frame");
-            }
-            if (parsed.Kind == RespReplyKind.Array)
-            {
-                json.Write("["u8);
-                for (var i = 0; i < parsed.Items.Count; i++)
-                {
-                    json.Write(i == 0 ? ""u8 : ","u8);
-                    MessagePackToJson.Convert(new ReadOnlySequence<byte>(parsed.Items[i].Bytes), json);
-                }
-                json.Write("]"u8);
-            }
-            else
-            {
-                MessagePackToJson.Convert(new ReadOnlySequence<byte>(parsed.Bytes), json);
-            }
-        }
-        catch (Exception error) when (error is MessagePack.MessagePackSerializationException or InvalidDataException or InvalidOperationException or EndOfStreamException)
-        {
-            var errorId = Guid.NewGuid().ToString("N")[..12];
-            ServerLog.JsonReplyFailed(session.Logger, session.Id, errorId, error);
-            RespWriter.WriteError(Output, ErrorCodes.UnexpectedError, TinoException.JsonQuote($"the reply could not be written as JSON (error id {errorId})"));
-            return;
-        }
-        RespWriter.WriteBulkString(Output, json.WrittenSpan);
     }
 }

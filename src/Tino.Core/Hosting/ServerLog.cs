@@ -40,7 +40,4 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "AUTH failed on connection {ConnectionId}; closing it")]
     public static partial void AuthFailed(ILogger logger, long connectionId);
-
-    [LoggerMessage(EventId = 61, Level = LogLevel.Error, Message = "Connection {ConnectionId}: a TINO.JSON reply was not MessagePack that converts to JSON (error id {ErrorId})")]
-    public static partial void JsonReplyFailed(ILogger logger, long connectionId, string errorId, Exception exception);
 }

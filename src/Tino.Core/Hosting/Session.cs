@@ -30,6 +30,7 @@ internal sealed class Session
         Logger = logger;
         _wake = wake;
         _abort = abort;
+        CallContext = NewContext(output);
     }
 
     /// <summary>Where replies are written; the connection flushes them.</summary>
@@ -61,6 +62,12 @@ internal sealed class Session
     public Subscriptions Subscriptions => _subscriptions ??= new Subscriptions(this, _wake, _abort);
 
     public JsonCalls Json => _json ??= new JsonCalls(this);
+
+    /// <summary>
+    /// The context of the calls that reply straight to <see cref="Output"/>: the connection's calls one after another,
+    /// and those that ITER and TINO.JSON make. One call at a time uses it: the connection waits for each.
+    /// </summary>
+    public CommandContext CallContext { get; }
 
     /// <summary>A context for calls whose replies go to <paramref name="output"/>.</summary>
     public CommandContext NewContext(IBufferWriter<byte> output) => new(Context) { Output = output, Serializer = App.Serializer };

@@ -25,7 +25,6 @@ internal sealed class StreamCursors(Session session)
     private Dictionary<long, StreamCursor>? _cursors;
     private long _lastCursorId;
     private Timer? _cursorSweep;
-    private CommandContext? _iterContext;
 
     private StreamOptions Streams => session.App.App.Options.Streams;
 
@@ -61,7 +60,7 @@ internal sealed class StreamCursors(Session session)
         {
             _iterArguments.Add(arguments[i]);
         }
-        var context = _iterContext ??= session.NewContext(Output);
+        var context = session.CallContext;
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Context.Closed);
         context.Command = command.Handler;
         context.Arguments = _iterArguments;

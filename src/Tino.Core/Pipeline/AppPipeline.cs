@@ -7,12 +7,12 @@ using Tino.Serialization;
 namespace Tino.Pipeline;
 
 /// <summary>
-/// An app compiled for serving: every command's pipeline folded once, and a table that finds a
-/// command straight from the request's name bytes. Building it is where every mistake in the app surfaces.
+/// An app compiled for serving: every command's pipeline folded once. Building it is where every mistake in the app
+/// surfaces. The server puts the compiled commands in its one command table, beside the built-ins.
 /// </summary>
 internal sealed class AppPipeline
 {
-    private AppPipeline(TinoApp app, MessagePackSerializerOptions serializer, CommandTable<CompiledCommand> commands, Publisher publisher)
+    private AppPipeline(TinoApp app, MessagePackSerializerOptions serializer, IReadOnlyList<CompiledCommand> commands, Publisher publisher)
     {
         App = app;
         Publisher = publisher;
@@ -25,7 +25,8 @@ internal sealed class AppPipeline
 
     public MessagePackSerializerOptions Serializer { get; }
 
-    public CommandTable<CompiledCommand> Commands { get; }
+    /// <summary>The compiled commands, in the app's order.</summary>
+    public IReadOnlyList<CompiledCommand> Commands { get; }
 
     /// <summary>The server's publisher of events, and through it who subscribes to what.</summary>
     public Publisher Publisher { get; }
@@ -46,7 +47,8 @@ internal sealed class AppPipeline
         var serializer = options.SerializerOptions ?? TinoMessagePack.CreateOptions(options.MaxNestingDepth);
         var publisher = new Publisher(new Events.EventHub(options.Events), serializer);
         var errorBoundary = PipelineStages.ErrorBoundary(logger ?? NullLogger.Instance, options.ExposeExceptionMessages);
-        var table = new CommandTable<CompiledCommand>();
+        var compiled = new List<CompiledCommand>(app.Commands.Length);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var handler in app.Commands)
         {
             CheckName(handler.Name);
@@ -74,12 +76,14 @@ internal sealed class AppPipeline
             {
                 pipeline = stages[i](pipeline);
             }
-            if (!table.TryAdd(handler.Name, new CompiledCommand(handler, pipeline)))
+            // Names are ASCII (CheckName), where ignoring case ordinally is what the command table's lookup does.
+            if (!names.Add(handler.Name))
             {
                 throw new TinoBuildException(handler.Name, "the name is registered twice (names are case-insensitive).");
             }
+            compiled.Add(new CompiledCommand(handler, pipeline));
         }
-        return new AppPipeline(app, serializer, table, publisher);
+        return new AppPipeline(app, serializer, compiled, publisher);
     }
 
     private static void CheckName(string name)

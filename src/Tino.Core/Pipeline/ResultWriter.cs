@@ -17,6 +17,11 @@ internal static class ResultWriter
     /// </summary>
     public static ValueTask Value<T>(CommandContext context, T value, PrimitiveFormat format)
     {
+        if (context.RepliesJson)
+        {
+            JsonReplies.Value(context, value);
+            return default;
+        }
         if (format >= PrimitiveFormat.Bytes)
         {
             BytesReplies.Write(context.Output, value, format);
@@ -36,7 +41,7 @@ internal static class ResultWriter
 
     public static ValueTask Nil(CommandContext context)
     {
-        RespWriter.WriteBulkString(context.Output, [MessagePack.MessagePackCode.Nil]);
+        RespWriter.WriteBulkString(context.Output, context.RepliesJson ? JsonReplies.Null : [MessagePack.MessagePackCode.Nil]);
         return default;
     }
 

@@ -68,13 +68,28 @@ internal static class StreamReplies
             var scratch = context.Scratch;
             scratch.ResetWrittenCount();
             ArgumentCodec.Encode(scratch, item, context.Serializer);
-            RespWriter.WriteBulkString(body, scratch.WrittenSpan);
+            if (context.RepliesJson)
+            {
+                body.Write(count == 0 ? "["u8 : ","u8);
+                MessagePackToJson.Convert(new ReadOnlySequence<byte>(scratch.WrittenMemory), body);
+            }
+            else
+            {
+                RespWriter.WriteBulkString(body, scratch.WrittenSpan);
+            }
             count++;
             if (ArrayHeaderBudget + (long)body.WrittenCount > limit)
             {
                 RespWriter.WriteError(context.Output, ErrorCodes.StreamTooLarge, default);
                 return;
             }
+        }
+        if (context.RepliesJson)
+        {
+            // With JSON, the stream is one array: one bulk string of JSON text.
+            body.Write(count == 0 ? "[]"u8 : "]"u8);
+            RespWriter.WriteBulkString(context.Output, body.WrittenSpan);
+            return;
         }
         RespWriter.WriteArrayHeader(context.Output, count);
         context.Output.Write(body.WrittenSpan);

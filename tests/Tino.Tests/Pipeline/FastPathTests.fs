@@ -252,8 +252,10 @@ let call (app: AppPipeline) (request: byte[]) =
     let mutable header = Unchecked.defaultof<RespRequestHeader>
     let mutable error = Unchecked.defaultof<RespError>
     Expect.equal (RespRequestParser.TryRead(&reader, RespLimits.Default, arguments, &header, &error)) RespStatus.Complete "the request parses"
-    let mutable command = Unchecked.defaultof<CompiledCommand>
-    Expect.isTrue (app.Commands.TryGet(header.Name.FirstSpan, &command)) "the command exists"
+    let command =
+        match Tino.Hosting.Commands.ServerCommands(app).FindApp(header.Name) with
+        | null -> failtest "the command exists"
+        | found -> found
     context.Command <- command.Handler
     context.Arguments <- arguments
     command.Pipeline.Invoke(context).AsTask().Wait()

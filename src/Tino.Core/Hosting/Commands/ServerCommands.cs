@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Text;
+using Tino.Pipeline;
 using Tino.Pipeline;
 
 namespace Tino.Hosting.Commands;
@@ -21,11 +21,10 @@ internal sealed class ServerCommands
         {
             Add(builtin);
         }
-        foreach (var handler in app.App.Commands)
+        // AppPipeline.Build refused duplicates and reserved names already: every app command finds its place.
+        foreach (var command in app.Commands)
         {
-            // AppPipeline.Build refused duplicates and reserved names already: every app command finds its place.
-            app.Commands.TryGet(Encoding.ASCII.GetBytes(handler.Name), out var compiled);
-            Add(ServerCommand.ForApp(compiled));
+            Add(ServerCommand.ForApp(command));
         }
     }
 
