@@ -252,8 +252,9 @@ let call (app: AppPipeline) (request: byte[]) =
     let mutable header = Unchecked.defaultof<RespRequestHeader>
     let mutable error = Unchecked.defaultof<RespError>
     Expect.equal (RespRequestParser.TryRead(&reader, RespLimits.Default, arguments, &header, &error)) RespStatus.Complete "the request parses"
+    let mutable name = header.Name
     let command =
-        match Tino.Hosting.Commands.ServerCommands(app).FindApp(header.Name) with
+        match Tino.Hosting.Commands.ServerCommands(app).FindApp(&name) with
         | null -> failtest "the command exists"
         | found -> found
     context.Command <- command.Handler

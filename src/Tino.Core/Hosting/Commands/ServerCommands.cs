@@ -1,6 +1,5 @@
 using System.Buffers;
 using Tino.Pipeline;
-using Tino.Pipeline;
 
 namespace Tino.Hosting.Commands;
 
