@@ -23,7 +23,7 @@ internal static class InlineRequestParser
 
         if (consumed > limits.MaxRequestBytes)
         {
-            error = RespErrors.Limit(RespErrors.BytesPerRequest);
+            error = RespErrors.BytesPerRequest;
             return RespStatus.Error;
         }
 
@@ -63,7 +63,7 @@ internal static class InlineRequestParser
 
         if (words - 1 > limits.MaxArguments)
         {
-            error = RespErrors.Limit(RespErrors.ArgumentsPerRequest);
+            error = RespErrors.ArgumentsPerRequest;
             return RespStatus.Error;
         }
 
@@ -145,14 +145,14 @@ internal static class InlineRequestParser
                 return RespStatus.Incomplete;
             }
 
-            error = RespErrors.Limit(RespErrors.BytesPerInlineRequest);
+            error = RespErrors.BytesPerInlineRequest;
             return RespStatus.Error;
         }
 
         long length = lineFeed > 0 && ByteAt(in unread, lineFeed - 1) == '\r' ? lineFeed - 1 : lineFeed;
         if (length > maxInlineBytes)
         {
-            error = RespErrors.Limit(RespErrors.BytesPerInlineRequest);
+            error = RespErrors.BytesPerInlineRequest;
             return RespStatus.Error;
         }
 

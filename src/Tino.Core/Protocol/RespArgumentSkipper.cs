@@ -97,13 +97,13 @@ internal sealed class RespArgumentSkipper
         }
         if (length > (ulong)limits.MaxArgumentBytes)
         {
-            error = RespErrors.Limit(RespErrors.BytesPerArgument);
+            error = RespErrors.BytesPerArgument;
             return RespStatus.Error;
         }
         _requestBytes += line.Consumed - reader.Consumed + (long)length + 2;
         if (_requestBytes > limits.MaxRequestBytes)
         {
-            error = RespErrors.Limit(RespErrors.BytesPerRequest);
+            error = RespErrors.BytesPerRequest;
             return RespStatus.Error;
         }
         reader = line;

@@ -5,11 +5,6 @@ namespace Tino.Protocol;
 /// <summary>The messages the parsers report, in one place so tests and servers see the same words.</summary>
 internal static class RespErrors
 {
-    internal const string ArgumentsPerRequest = "arguments per request";
-    internal const string BytesPerArgument = "bytes per argument";
-    internal const string BytesPerRequest = "bytes per request";
-    internal const string BytesPerInlineRequest = "bytes per inline request";
-
     internal const string InvalidMultibulkLength = "invalid multibulk length";
     internal const string InvalidBulkLength = "invalid bulk length";
     internal const string InvalidInteger = "invalid integer";
@@ -22,7 +17,17 @@ internal static class RespErrors
 
     internal static RespError Protocol(string message) => new(RespErrorKind.Protocol, message);
 
-    internal static RespError Limit(string what) => new(RespErrorKind.LimitExceeded, what);
+    /// <summary>A request with more arguments than <see cref="RespLimits.MaxArguments"/>.</summary>
+    internal static RespError ArgumentsPerRequest => new(RespErrorKind.LimitExceeded, "arguments per request");
+
+    /// <summary>A bulk string longer than <see cref="RespLimits.MaxArgumentBytes"/>.</summary>
+    internal static RespError BytesPerArgument => new(RespErrorKind.LimitExceeded, "bytes per argument");
+
+    /// <summary>A request longer than <see cref="RespLimits.MaxRequestBytes"/>.</summary>
+    internal static RespError BytesPerRequest => new(RespErrorKind.LimitExceeded, "bytes per request");
+
+    /// <summary>An inline command line longer than <see cref="RespLimits.MaxInlineBytes"/>.</summary>
+    internal static RespError BytesPerInlineRequest => new(RespErrorKind.LimitExceeded, "bytes per inline request");
 
     /// <summary>"expected '$', got '+'": a request array may only hold bulk strings.</summary>
     internal static RespError ExpectedBulk(byte got) => Protocol("expected '$', got " + Describe(got));

@@ -186,7 +186,7 @@ public static partial class RespRequestParser
 
         if (count - 1 > (ulong)limits.MaxArguments)
         {
-            error = RespErrors.Limit(RespErrors.ArgumentsPerRequest);
+            error = RespErrors.ArgumentsPerRequest;
             return RespStatus.Error;
         }
 
@@ -237,14 +237,14 @@ public static partial class RespRequestParser
 
         if (length > (ulong)limits.MaxArgumentBytes)
         {
-            error = RespErrors.Limit(RespErrors.BytesPerArgument);
+            error = RespErrors.BytesPerArgument;
             return RespStatus.Error;
         }
 
         requestBytes += reader.Consumed - lineStart + (long)length + 2;
         if (requestBytes > limits.MaxRequestBytes)
         {
-            error = RespErrors.Limit(RespErrors.BytesPerRequest);
+            error = RespErrors.BytesPerRequest;
             return RespStatus.Error;
         }
 
