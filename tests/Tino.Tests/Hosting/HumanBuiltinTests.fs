@@ -110,17 +110,21 @@ let tests =
                     Expect.equal (reply server "TINO.JSON squares 2") (bulk """{"1":1,"2":4}""") "integer keys as text"
                     Expect.stringStarts (reply server "TINO.JSON later \"yesterday\"") "-VALIDATION_ERROR [\"command\",\"at\"] " "not a timestamp")
             }
-            test "an array of MessagePack replies (a stream called plainly) becomes one JSON array" {
-                // Streams are not built yet: a middleware writes the plain stream reply PROTOCOL.md section 6 describes.
-                let streamLike =
+            test "a stream called plainly becomes one JSON array" {
+                withServer (fun server ->
+                    Expect.equal (reply server "TINO.JSON range 3") (bulk "[0,1,2]") "one JSON array"
+                    Expect.equal (reply server "TINO.JSON range 0") (bulk "[]") "an empty stream is an empty array")
+            }
+            test "a reply a middleware writes itself is sent as it is, also on a JSON call" {
+                let cached =
                     CommandMiddleware(fun next ->
                         CommandDelegate(fun context ->
                             if context.Command.Name = "range" then
-                                context.Output.Write(ReadOnlySpan(Encoding.Latin1.GetBytes "*3\r\n$1\r\n\000\r\n$1\r\n\001\r\n$2\r\n\xA1x\r\n"))
+                                context.Output.Write(ReadOnlySpan(Encoding.Latin1.GetBytes "$1\r\n\u0007\r\n"))
                                 Threading.Tasks.ValueTask()
                             else next.Invoke context))
-                let app = TinoApp.Empty.WithCommand("range", Func<int, int>(id)).WithMiddleware(streamLike)
-                withApp app (fun server -> Expect.equal (reply server "TINO.JSON range 3") (bulk "[0,1,\"x\"]") "one JSON array")
+                let app = TinoApp.Empty.WithCommand("range", Func<int, int>(id)).WithMiddleware(cached)
+                withApp app (fun server -> Expect.equal (reply server "TINO.JSON range 3") "$1\r\n\u0007\r\n" "the middleware's bytes (MessagePack 7), not JSON")
             }
             test "every error is the one the same call in MessagePack gets" {
                 withServer (fun server ->
