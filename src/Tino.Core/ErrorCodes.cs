@@ -27,4 +27,6 @@ public static class ErrorCodes
     public const string StreamTooLarge = "STREAM_TOO_LARGE";
     /// <summary><c>NEXT</c> or <c>CLOSE</c> on a cursor that is unknown, ended or closed.</summary>
     public const string InvalidCursor = "INVALID_CURSOR";
+    /// <summary><c>TINO.HEALTH</c>: the server is starting, draining, or the app's readiness check failed.</summary>
+    public const string NotReady = "NOT_READY";
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tino.Hosting;
@@ -74,6 +75,29 @@ public static class HostedApps
     }
 
     /// <summary>
+    /// Starts a host serving <c>add</c> on a free loopback port with <paramref name="hostOptions"/>, and an app health
+    /// check, "database", that is healthy while <paramref name="database"/> is up.
+    /// </summary>
+    public static async Task<IHost> StartWithDatabaseAsync(Database database, TinoHostOptions hostOptions)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Tino:Host"] = "127.0.0.1", ["Tino:Port"] = "0" });
+        builder.Services.AddTino(tino => tino.Command("add", (int a, int b) => a + b), hostOptions);
+        builder.Services.AddHealthChecks().AddCheck("database", () => database.Up ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("connection refused"));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>What the container's health checks say of the Tino server: its status and description.</summary>
+    public static async Task<string> TinoHealthAsync(IHost host)
+    {
+        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        var entry = report.Entries[TinoHealthCheck.Name];
+        return $"{entry.Status}: {entry.Description}";
+    }
+
+    /// <summary>
     /// Starts, then stops, a host serving an app on <paramref name="port"/> whose start-up hook notes "start" in
     /// <paramref name="ran"/>; returns the exception the start failed with, or null.
     /// </summary>
@@ -104,4 +128,11 @@ public static class HostedApps
 
     /// <summary>Adds Tino twice; throws.</summary>
     public static void AddTwice() => new ServiceCollection().AddTino(_ => { }).AddTino(_ => { });
+}
+
+/// <summary>An app's dependency that a test takes down and brings back.</summary>
+public sealed class Database
+{
+    /// <summary>Whether it answers.</summary>
+    public bool Up { get; set; } = true;
 }

@@ -50,6 +50,13 @@ public sealed class TinoHostedService : IHostedService, IAsyncDisposable
     /// <summary>The server's address as a URL, <c>redis://host:port</c>; null before the host starts.</summary>
     public string? Address => LocalEndPoint is { } endPoint ? $"redis://{_options.Host}:{endPoint.Port}" : null;
 
+    /// <summary>
+    /// Whether the server should be sent calls (<see cref="TinoServer.CheckReadinessAsync"/>): not before the host has
+    /// started it, not while it drains, and otherwise as the app's readiness says.
+    /// </summary>
+    public ValueTask<TinoReadiness> CheckReadinessAsync(CancellationToken cancellationToken = default) =>
+        _started ? _server.Value.CheckReadinessAsync(cancellationToken) : ValueTask.FromResult(TinoReadiness.NotReady("starting"));
+
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tino;
@@ -14,7 +15,8 @@ public static class TinoServiceCollectionExtensions
     /// uses the container, so handler parameters may be services, resolved per call), served by
     /// <see cref="TinoHostedService"/> where the <paramref name="configurationSection"/> section of the configuration
     /// says (<see cref="TinoServerOptions"/>: host, port, limits). Logs go to the container's logger factory. The server's
-    /// <see cref="Publisher"/> is registered too, for app code that publishes events.
+    /// <see cref="Publisher"/> is registered too, for app code that publishes events, and so is its readiness as the
+    /// health check <see cref="TinoHealthCheck"/>: the app's other health checks decide it (<c>TINO.HEALTH</c>).
     /// </summary>
     /// <example><code>
     /// builder.Services.AddTino(tino =&gt; tino
@@ -56,8 +58,9 @@ public static class TinoServiceCollectionExtensions
         services.AddSingleton(provider => new TinoHostedService(
             provider.GetRequiredService<TinoApp>(),
             provider.GetRequiredService<IOptions<TinoServerOptions>>(),
-            hostOptions,
+            hostOptions with { ReadinessCheck = TinoHealthCheck.FromHealthChecks(provider.GetRequiredService<HealthCheckService>(), hostOptions.ReadinessCheck) },
             provider.GetService<ILoggerFactory>()));
+        services.AddHealthChecks().AddCheck<TinoHealthCheck>(TinoHealthCheck.Name, tags: [TinoHealthCheck.ReadyTag]);
         services.AddSingleton(provider => provider.GetRequiredService<TinoHostedService>().Publisher);
         services.AddHostedService(provider => provider.GetRequiredService<TinoHostedService>());
         return services;

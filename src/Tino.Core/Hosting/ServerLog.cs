@@ -40,4 +40,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "AUTH failed on connection {ConnectionId}; closing it")]
     public static partial void AuthFailed(ILogger logger, long connectionId);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Draining: not ready for {Seconds} s before refusing connections")]
+    public static partial void Draining(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 63, Level = LogLevel.Error, Message = "The readiness check threw; TINO.HEALTH replies NOT_READY")]
+    public static partial void ReadinessCheckFailed(ILogger logger, Exception exception);
 }

@@ -54,6 +54,20 @@ public sealed record TinoHostOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a stopping server goes on accepting and serving while <c>TINO.HEALTH</c> already replies
+    /// <c>NOT_READY "draining"</c>, so that load balancers and readiness probes send no more before it stops accepting
+    /// (zero by default; a Kubernetes readiness probe wants about its period times its failure threshold).
+    /// </summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// The app's own readiness, asked by each <c>TINO.HEALTH</c> while the server serves: a database that is down
+    /// makes the server not ready though it runs. Null (the default): ready while serving. A check that throws counts
+    /// as not ready and is logged.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<TinoReadiness>>? ReadinessCheck { get; init; }
+
     /// <summary>Throws when a value cannot work, naming it: every count at least 1, every time positive and a timer's length at most.</summary>
     internal void Check()
     {
@@ -64,6 +78,7 @@ public sealed record TinoHostOptions
             : !IsPositive(RequestTimeout) ? $"RequestTimeout must be positive and at most {s_longestTimeout}, not {RequestTimeout}"
             : !(IsPositive(IdleTimeout) || IdleTimeout == Timeout.InfiniteTimeSpan) ? $"IdleTimeout must be positive and at most {s_longestTimeout}, or Timeout.InfiniteTimeSpan, not {IdleTimeout}"
             : !(IsPositive(ShutdownTimeout) || ShutdownTimeout == TimeSpan.Zero || ShutdownTimeout == Timeout.InfiniteTimeSpan) ? $"ShutdownTimeout must be zero or more and at most {s_longestTimeout}, or Timeout.InfiniteTimeSpan, not {ShutdownTimeout}"
+            : !(IsPositive(DrainDelay) || DrainDelay == TimeSpan.Zero) ? $"DrainDelay must be zero or more and at most {s_longestTimeout}, not {DrainDelay}"
             : Tls is { } tls && !IsPositive(tls.HandshakeTimeout) ? $"Tls.HandshakeTimeout must be positive and at most {s_longestTimeout}, not {tls.HandshakeTimeout}"
             : null;
         if (problem is not null)

@@ -163,6 +163,19 @@ public sealed class TinoServer : IAsyncDisposable
         {
             return;
         }
+        if (Options.DrainDelay > TimeSpan.Zero)
+        {
+            // Not ready from now on, but still serving: probes see it before connections are refused.
+            ServerLog.Draining(_logger, Options.DrainDelay.TotalSeconds);
+            try
+            {
+                await Task.Delay(Options.DrainDelay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // A caller in a hurry cuts the drain short.
+            }
+        }
         _stopAccepting.Cancel();
         _listener?.Dispose();
         await _acceptLoop.ConfigureAwait(false);
@@ -192,6 +205,35 @@ public sealed class TinoServer : IAsyncDisposable
         foreach (var hook in _app.App.OnShutdown)
         {
             await hook(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether the server should be sent calls: not before it has started, not once it has begun to stop (through
+    /// <see cref="TinoHostOptions.DrainDelay"/> and after), and otherwise as <see cref="TinoHostOptions.ReadinessCheck"/>
+    /// says. <c>TINO.HEALTH</c> replies this.
+    /// </summary>
+    public async ValueTask<TinoReadiness> CheckReadinessAsync(CancellationToken cancellationToken = default)
+    {
+        switch (Volatile.Read(ref _state))
+        {
+            case 0:
+                return TinoReadiness.NotReady("starting");
+            case 2:
+                return TinoReadiness.NotReady("draining");
+        }
+        if (Options.ReadinessCheck is not { } check)
+        {
+            return TinoReadiness.Ready;
+        }
+        try
+        {
+            return await check(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ServerLog.ReadinessCheckFailed(_logger, error);
+            return TinoReadiness.NotReady("readiness check failed");
         }
     }
 
@@ -282,9 +324,9 @@ public sealed class TinoServer : IAsyncDisposable
             }
             served.Connection = connection;
             TinoTelemetry.ConnectionOpened();
-            if (Volatile.Read(ref _state) == 2)
+            if (_stopAccepting.IsCancellationRequested)
             {
-                connection.BeginStop(); // The stop began during the handshake.
+                connection.BeginStop(); // The stop began during the handshake (a drain delay still serves new connections).
             }
             await connection.RunAsync().ConfigureAwait(false);
         }

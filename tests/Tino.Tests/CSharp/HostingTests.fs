@@ -27,6 +27,31 @@ let private withHost configuration body = withHostAndOptions null configuration 
 [<Tests>]
 let hosting =
     testSequenced <| testList "C# Generic Host" [
+        test "readiness follows the app's health checks, and says draining while the server drains, still serving" {
+            let database = Database()
+            let host = HostedApps.StartWithDatabaseAsync(database, TinoHostOptions(DrainDelay = TimeSpan.FromSeconds 3.0)).GetAwaiter().GetResult()
+            try
+                let port = HostedApps.PortOf host
+                use c = new RespConnection(port)
+                let health () = c.Call("TINO.HEALTH")
+                Expect.equal (health ()).Kind Tino.Protocol.RespReplyKind.SimpleString "ready"
+                Expect.equal (text (health ())) "READY" "+READY"
+                Expect.equal (HostedApps.TinoHealthAsync(host).GetAwaiter().GetResult()) "Healthy: takes calls" "the tino health check"
+                database.Up <- false
+                Expect.equal (errorText (health ())) "NOT_READY \"database\"" "an unhealthy app check makes the server not ready, named"
+                Expect.equal (HostedApps.TinoHealthAsync(host).GetAwaiter().GetResult()) "Unhealthy: database" "and the tino health check says so"
+                database.Up <- true
+                let stopping = host.StopAsync()
+                Threading.Thread.Sleep 300
+                Expect.equal (errorText (health ())) "NOT_READY \"draining\"" "draining, on a connection opened before"
+                Expect.equal (HostedApps.TinoHealthAsync(host).GetAwaiter().GetResult()) "Unhealthy: draining" "the health check drains too"
+                use late = new RespConnection(port)
+                Expect.equal (value<int64> (late.Call("add", mp 2, mp 3))) 5L "a connection made while draining is still served"
+                Expect.isFalse stopping.IsCompleted "the server still serves through the drain delay"
+                stopping.GetAwaiter().GetResult()
+            finally
+                host.Dispose()
+        }
         test "the hosted server listens where configuration says and serves services per call" {
             withHost [ "Tino:Host", "127.0.0.1" ] (fun host _ ->
                 let port = HostedApps.PortOf host

@@ -6,6 +6,7 @@ open System.Threading
 open System.Threading.Tasks
 open Expecto
 open Tino
+open Tino.Hosting
 open Tino.Protocol
 open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Hosting.ServerTests
@@ -100,6 +101,37 @@ let pipelining =
 [<Tests>]
 let lifecycle =
     testSequenced <| testList "TinoServer lifecycle" [
+        test "TINO.HEALTH replies READY while serving, and NOT_READY with the reason the readiness check gives" {
+            let mutable readiness = TinoReadiness.Ready
+            let check = Func<CancellationToken, ValueTask<TinoReadiness>>(fun _ -> ValueTask<TinoReadiness>(readiness))
+            withHostOptions (TinoHostOptions(ReadinessCheck = check)) (TestApp.create ()) (fun server ->
+                use c = connect server
+                Expect.equal (text (c.Call("TINO.HEALTH"))) "READY" "ready"
+                readiness <- TinoReadiness.NotReady "database"
+                Expect.equal (errorText (c.Call("TINO.HEALTH"))) "NOT_READY \"database\"" "the app's reason"
+                Expect.equal (errorText (c.Call("TINO.HEALTH", mp 1))) "ERR wrong number of arguments for 'tino.health' command" "no arguments"
+                Expect.equal (value<int64> (c.Call("add", mp 1, mp 1))) 2L "not ready is advice: calls still run")
+        }
+        test "a readiness check that throws makes the server not ready, and is logged" {
+            let check = Func<CancellationToken, ValueTask<TinoReadiness>>(fun _ -> failwith "the pool is gone")
+            withHostOptions (TinoHostOptions(ReadinessCheck = check)) (TestApp.create ()) (fun server ->
+                use c = connect server
+                Expect.equal (errorText (c.Call("TINO.HEALTH"))) "NOT_READY \"readiness check failed\"" "not ready")
+        }
+        test "a stopping server with a drain delay is not ready but still accepts and serves, then stops" {
+            let server = (startServerWith (TinoHostOptions(DrainDelay = TimeSpan.FromSeconds 2.0)) (TestApp.create ())).GetAwaiter().GetResult()
+            use c = connect server
+            Expect.equal (text (c.Call("TINO.HEALTH"))) "READY" "ready before the stop"
+            let stopping = server.StopAsync()
+            Thread.Sleep 200
+            Expect.equal (errorText (c.Call("TINO.HEALTH"))) "NOT_READY \"draining\"" "draining"
+            Expect.equal ((server.CheckReadinessAsync().AsTask().GetAwaiter().GetResult()).Reason) "draining" "and so says the server"
+            use late = connect server
+            Expect.equal (value<int64> (late.Call("add", mp 2, mp 2))) 4L "a new connection is served while draining"
+            Expect.isFalse stopping.IsCompleted "still draining"
+            stopping.GetAwaiter().GetResult()
+            Expect.throws (fun () -> (connect server :> IDisposable).Dispose()) "it stops accepting after the delay"
+        }
         test "start-up hooks run before the server accepts and shut-down hooks after it drains" {
             let events = Collections.Concurrent.ConcurrentQueue<string>()
             let app =
@@ -170,7 +202,7 @@ let lifecycle =
                             with :? OperationCanceledException ->
                                 cancelled.TrySetResult true |> ignore
                         }))
-            let server = (startServerWith (Hosting.TinoHostOptions(ShutdownTimeout = TimeSpan.FromMilliseconds 100.0)) app).Result
+            let server = (startServerWith (TinoHostOptions(ShutdownTimeout = TimeSpan.FromMilliseconds 100.0)) app).Result
             use c = connect server
             c.Send(request "forever" [])
             Thread.Sleep 100
@@ -227,7 +259,7 @@ let lifecycle =
             Expect.equal Hosting.TinoHostOptions.Default.ShutdownTimeout (TimeSpan.FromSeconds 30.0) "30 s to drain by default"
         }
         test "connections beyond the maximum are closed at accept" {
-            withHostOptions (Hosting.TinoHostOptions(MaxConnections = 2)) (TestApp.create ()) (fun server ->
+            withHostOptions (TinoHostOptions(MaxConnections = 2)) (TestApp.create ()) (fun server ->
                 use first = connect server
                 use second = connect server
                 first.Call("PING") |> ignore

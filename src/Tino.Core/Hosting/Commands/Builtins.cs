@@ -21,6 +21,7 @@ internal static class Builtins
         ServerCommand.ForBuiltin("command", -1, "server", "Command metadata: COMMAND, COMMAND COUNT, COMMAND INFO, COMMAND DOCS", "subcommand? name*", CommandListing.Command),
         ServerCommand.ForBuiltin("tino.schema", 1, "tino", "The MessagePack description of every command", "", ConnectionCommands.Schema),
         ServerCommand.ForBuiltin("tino.json", -2, "tino", "Calls a command with JSON arguments and replies JSON", "command argument*", JsonCalls.CallNamed),
+        ServerCommand.ForBuiltin("tino.health", 1, "tino", "READY when the server takes calls, else NOT_READY and why (starting, draining, a failed check)", "", ConnectionCommands.Health),
         ServerCommand.ForBuiltin("tino.codec", 2, "tino", "Switches this connection's arguments and replies to JSON or MessagePack", "json|msgpack", JsonCalls.SwitchCodec),
         ServerCommand.ForBuiltin("iter", -2, "tino", "Starts a stream command: replies a cursor and a first batch", "command argument*", StreamCursors.Iter),
         ServerCommand.ForBuiltin("next", -2, "tino", "The next batch of a stream's cursor (count: 64 by default)", "cursor count?", StreamCursors.Next),

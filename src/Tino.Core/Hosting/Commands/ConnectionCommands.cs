@@ -182,6 +182,33 @@ internal static class ConnectionCommands
         return default;
     }
 
+    /// <summary>TINO.HEALTH: <c>+READY</c>, or <c>-NOT_READY "reason"</c>, for load balancers and readiness probes.</summary>
+    public static ValueTask Health(Session session, RespArguments args)
+    {
+        var readiness = session.Server.CheckReadinessAsync(session.Context.Closed);
+        if (readiness.IsCompletedSuccessfully)
+        {
+            WriteReadiness(session, readiness.Result);
+            return default;
+        }
+        return WriteReadinessAsync(session, readiness);
+    }
+
+    private static async ValueTask WriteReadinessAsync(Session session, ValueTask<TinoReadiness> readiness) =>
+        WriteReadiness(session, await readiness.ConfigureAwait(false));
+
+    private static void WriteReadiness(Session session, TinoReadiness readiness)
+    {
+        if (readiness.IsReady)
+        {
+            RespWriter.WriteSimpleString(session.Output, "READY"u8);
+        }
+        else
+        {
+            RespWriter.WriteError(session.Output, ErrorCodes.NotReady, TinoException.JsonQuote(readiness.Reason ?? "not ready"));
+        }
+    }
+
     private static async ValueTask AuthenticateAsync(Session session, RespArguments args, int userIndex, int passwordIndex, bool helloAfter)
     {
         var auth = session.App.App.Auth;
