@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Net;
 
 namespace Tino;
 
@@ -13,7 +14,10 @@ namespace Tino;
 /// <c>rpc.method</c> and <c>rpc.response.status_code</c>: <c>OK</c> or the error code), <c>tino.server.active_connections</c>,
 /// <c>tino.server.network.io</c> (bytes, by <c>network.io.direction</c>) and <c>tino.server.open_cursors</c>.
 /// Client instruments: <c>rpc.client.call.duration</c> and <c>tino.client.calls</c>. A span per call is named after the
-/// command, with <c>rpc.system</c>, <c>rpc.method</c> and, on failure, <c>rpc.response.status_code</c> and an error status.
+/// command, with <c>rpc.system</c>, <c>rpc.method</c> and, on failure, <c>rpc.response.status_code</c> and an error status:
+/// the server's (kind Server, <see cref="ServerActivitySourceName"/>) and the client's (kind Client,
+/// <see cref="ClientActivitySourceName"/>, a child of the caller's current activity, also tagged <c>server.address</c>
+/// and <c>server.port</c>).
 /// Nothing is measured while nothing listens.
 /// </remarks>
 public static class TinoTelemetry
@@ -27,11 +31,15 @@ public static class TinoTelemetry
     /// <summary>The server's <see cref="ActivitySource"/>: a span per call.</summary>
     public const string ServerActivitySourceName = "Tino.Server";
 
+    /// <summary>The client's <see cref="ActivitySource"/>: a span per call, from request to reply.</summary>
+    public const string ClientActivitySourceName = "Tino.Client";
+
     internal const string Ok = "OK";
 
     private static readonly Meter s_server = new(ServerMeterName);
     private static readonly Meter s_client = new(ClientMeterName);
     private static readonly ActivitySource s_source = new(ServerActivitySourceName);
+    private static readonly ActivitySource s_clientSource = new(ClientActivitySourceName);
     private static readonly Histogram<double> s_serverDuration = s_server.CreateHistogram<double>("rpc.server.call.duration", "s", "How long calls take, from decoding to reply.");
     private static readonly Counter<long> s_serverCalls = s_server.CreateCounter<long>("tino.server.calls", "{call}", "Calls, by command and result code.");
     private static readonly UpDownCounter<long> s_connections = s_server.CreateUpDownCounter<long>("tino.server.active_connections", "{connection}", "Open connections.");
@@ -77,6 +85,46 @@ public static class TinoTelemetry
         {
             s_serverCalls.Add(1, new TagList { { "rpc.system", "tino" }, { "rpc.method", command.ToUpperInvariant() }, { "rpc.response.status_code", code } });
         }
+    }
+
+    /// <summary>
+    /// Starts a client span for <paramref name="command"/>, a child of the caller's current activity, and gives the
+    /// caller's code its own activity back: the span runs until the reply, on whatever thread that arrives.
+    /// </summary>
+    internal static Activity? StartClientCall(string command, EndPoint server)
+    {
+        if (!s_clientSource.HasListeners())
+        {
+            return null;
+        }
+        var caller = Activity.Current;
+        var activity = s_clientSource.StartActivity(command, ActivityKind.Client);
+        Activity.Current = caller;
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("rpc.system", "tino");
+            activity.SetTag("rpc.method", command);
+            var (address, port) = server switch
+            {
+                IPEndPoint ip => (ip.Address.ToString(), ip.Port),
+                DnsEndPoint dns => (dns.Host, dns.Port),
+                _ => (server.ToString(), 0),
+            };
+            activity.SetTag("server.address", address);
+            activity.SetTag("server.port", port);
+        }
+        return activity;
+    }
+
+    /// <summary>Ends a client span: its status is the error's code when the call failed.</summary>
+    internal static void EndClientCall(Activity activity, string? errorCode)
+    {
+        if (errorCode is not null)
+        {
+            activity.SetTag("rpc.response.status_code", errorCode);
+            activity.SetStatus(ActivityStatusCode.Error, errorCode);
+        }
+        activity.Dispose();
     }
 
     internal static void ClientCall(string command, string? errorCode, long startedAt)

@@ -14,12 +14,20 @@ internal abstract class PendingReply
     /// <summary>The command waited on, for the client's measurements; null for the client's own requests (AUTH).</summary>
     public string? Command { get; init; }
 
-    /// <summary>Reports the call's outcome to the client's meter, when anything listens.</summary>
+    /// <summary>The call's client span, when anything listens to the client's activity source.</summary>
+    public Activity? Activity { get; init; }
+
+    /// <summary>Reports the call's outcome to the client's meter and ends its span, when anything listens.</summary>
     protected void Observe(Exception? error)
     {
+        var code = error is null ? null : (error as TinoException)?.Code ?? error.GetType().Name;
+        if (Activity is not null)
+        {
+            TinoTelemetry.EndClientCall(Activity, code);
+        }
         if (Command is not null && TinoTelemetry.ClientCallsObserved)
         {
-            TinoTelemetry.ClientCall(Command, error is null ? null : (error as TinoException)?.Code ?? error.GetType().Name, StartedAt);
+            TinoTelemetry.ClientCall(Command, code, StartedAt);
         }
     }
 

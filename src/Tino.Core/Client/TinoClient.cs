@@ -255,7 +255,13 @@ public sealed partial class TinoClient : IAsyncDisposable
         Func<TinoRemoteException, MessagePackSerializerOptions, T>? decodeError = null,
         BulkDecoder<T>? decodeBulk = null)
     {
-        var pending = new PendingReply<T>(decode, _serializer, cancellationToken) { Command = command, DecodeError = decodeError, DecodeBulk = decodeBulk };
+        var pending = new PendingReply<T>(decode, _serializer, cancellationToken)
+        {
+            Command = command,
+            DecodeError = decodeError,
+            DecodeBulk = decodeBulk,
+            Activity = TinoTelemetry.StartClientCall(command, _endPoint),
+        };
         Send(pending, request.WrittenSpan, cancellationToken);
         Shrink(ref t_request);
         return pending;

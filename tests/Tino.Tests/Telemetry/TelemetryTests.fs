@@ -32,7 +32,7 @@ let listening (body: Heard -> unit) =
     meters.Start()
     use spans =
         new ActivityListener(
-            ShouldListenTo = (fun source -> source.Name = TinoTelemetry.ServerActivitySourceName),
+            ShouldListenTo = (fun source -> source.Name = TinoTelemetry.ServerActivitySourceName || source.Name = TinoTelemetry.ClientActivitySourceName),
             Sample = (fun _ -> ActivitySamplingResult.AllDataAndRecorded),
             ActivityStopped = (fun activity -> heard.Spans.Enqueue activity))
     ActivitySource.AddActivityListener spans
@@ -92,5 +92,28 @@ let telemetry =
                 Expect.isNonEmpty (measured heard "tino.client.calls" [ "rpc.method", "add"; "rpc.response.status_code", "OK" ]) "add"
                 Expect.isNonEmpty (measured heard "tino.client.calls" [ "rpc.method", "fail"; "rpc.response.status_code", "NOT_FOUND" ]) "fail"
                 Expect.isNonEmpty (measured heard "rpc.client.call.duration" [ "rpc.method", "add" ]) "timed")
+        }
+        test "the client opens a span per call, a child of the caller's activity, ended by the reply, without taking the caller's place" {
+            listening (fun heard ->
+                use caller = new ActivitySource("caller of Tino")
+                use callerListener =
+                    new ActivityListener(
+                        ShouldListenTo = (fun source -> source.Name = "caller of Tino"),
+                        Sample = (fun _ -> ActivitySamplingResult.AllDataAndRecorded))
+                ActivitySource.AddActivityListener callerListener
+                withClient (fun _ client ->
+                    use outer = caller.StartActivity("outer")
+                    await (call<int64> client "add" [ arg 1; arg 2 ]) |> ignore
+                    Expect.equal Activity.Current outer "the caller's activity is current again after the call"
+                    try await (call<unit> client "fail" [ argText "NOT_FOUND"; argText "gone" ]) with _ -> ()
+                    let clientSpan name = heard.Spans |> Seq.tryFind (fun a -> a.Source.Name = TinoTelemetry.ClientActivitySourceName && a.OperationName = name)
+                    let add = Expect.wantSome (clientSpan "add") "a client span for add"
+                    Expect.equal add.Kind ActivityKind.Client "kind Client"
+                    Expect.equal add.ParentSpanId (nonNull outer).SpanId "a child of the caller's activity"
+                    Expect.equal (add.GetTagItem "rpc.system", add.GetTagItem "rpc.method") (box "tino", box "add") "rpc tags"
+                    Expect.equal (add.GetTagItem "server.address") (box "127.0.0.1") "server.address"
+                    Expect.equal add.Status ActivityStatusCode.Unset "no error"
+                    let failed = Expect.wantSome (clientSpan "fail") "a client span for fail"
+                    Expect.equal (failed.Status, failed.StatusDescription) (ActivityStatusCode.Error, "NOT_FOUND") "the error code"))
         }
     ]
