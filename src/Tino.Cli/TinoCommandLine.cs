@@ -18,11 +18,12 @@ internal static class TinoCommandLine
 
     public static RootCommand Create(CliContext cli)
     {
-        var root = new RootCommand("Call, describe and benchmark a Tino server: MessagePack functions over the Redis protocol.")
+        var root = new RootCommand("Call, describe, benchmark and probe a Tino server: MessagePack functions over the Redis protocol.")
         {
             CallCommand.Create(cli),
             DescribeCommand.Create(cli),
             BenchCommand.Create(cli),
+            HealthCommand.Create(cli),
         };
         root.Add(User);
         root.Add(Password);

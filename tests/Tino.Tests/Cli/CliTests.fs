@@ -56,6 +56,16 @@ let tests =
                 Expect.equal code 2 "refused credentials"
                 Expect.stringContains error "cannot connect" "says so")
         }
+        test "health prints READY and exits 0, or NOT_READY and why and exits 1, for a probe" {
+            let mutable readiness = TinoReadiness.Ready
+            let check = Func<Threading.CancellationToken, Threading.Tasks.ValueTask<TinoReadiness>>(fun _ -> Threading.Tasks.ValueTask<TinoReadiness>(readiness))
+            withHostOptions (TinoHostOptions(ReadinessCheck = check)) (Tino.Tests.Hosting.TestApp.create ()) (fun server ->
+                Expect.equal (tino [ "health"; uriOf server ]) (0, "READY\n", "") "ready"
+                readiness <- TinoReadiness.NotReady "database"
+                Expect.equal (tino [ "health"; uriOf server ]) (1, "NOT_READY \"database\"\n", "") "not ready, and why")
+            let code, _, _ = tino [ "health"; "redis://127.0.0.1:1" ]
+            Expect.equal code 2 "unreachable"
+        }
         test "a server that is not there exits 2" {
             let code, _, error = tino [ "call"; "redis://127.0.0.1:1"; "add"; "1"; "2" ]
             Expect.equal code 2 "unreachable"
