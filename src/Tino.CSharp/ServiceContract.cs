@@ -97,6 +97,7 @@ internal static class ServiceContract
         new(CommandName(method), [.. leading, .. method.GetParameters().Select(CommandParameter.FromParameterInfo)], method.ReturnType, invoke)
         {
             Description = CommandDescriptions.Of(method),
+            IsIdempotent = method.IsDefined(typeof(IdempotentAttribute), inherit: true),
             ResultAcceptsNil = CommandHandler.ReturnAcceptsNil(method),
         };
 }

@@ -46,6 +46,9 @@ public sealed record CommandHandler
     /// <summary>A one-line description, shown in listings.</summary>
     public string? Description { get; init; }
 
+    /// <summary>Whether calling it twice with the same arguments does what calling it once does (<see cref="IdempotentAttribute"/>), so a lost call may be sent again.</summary>
+    public bool IsIdempotent { get; init; }
+
     /// <summary>Whether calling the command needs an authenticated connection.</summary>
     public bool RequiresAuth => Parameters.Any(p => p.Source == ParameterSource.AuthRequired);
 
@@ -68,6 +71,7 @@ public sealed record CommandHandler
         {
             ResultAcceptsNil = ReturnAcceptsNil(method),
             Description = CommandDescriptions.Of(method),
+            IsIdempotent = method.IsDefined(typeof(IdempotentAttribute), inherit: true),
         };
     }
 

@@ -119,6 +119,14 @@ type TinoBuilder() =
     member _.Describe(spec: TinoSpec, name: string, description: string) =
         { spec with Descriptions = spec.Descriptions @ [ name, description ] }
 
+    /// <summary>
+    /// Marks the command <c>name</c> (declared anywhere in the expression) idempotent: calling it twice with the same
+    /// arguments does what calling it once does, so a call whose reply was lost may be sent again. <c>TINO.SCHEMA</c>
+    /// and <c>COMMAND INFO</c> say so. A field of a record served with <c>implement</c> may carry <c>[&lt;Idempotent&gt;]</c> instead.
+    /// </summary>
+    [<CustomOperation("idempotent")>]
+    member _.Idempotent(spec: TinoSpec, name: string) = { spec with Idempotent = spec.Idempotent @ [ name ] }
+
     /// Authenticates `AUTH` passwords: `Some value` accepts, becoming the connection's auth value; `None` refuses.
     [<CustomOperation("auth")>]
     member _.Auth(spec: TinoSpec, authenticate: string -> 'T option) =

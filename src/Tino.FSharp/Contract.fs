@@ -14,6 +14,11 @@ module internal Contract =
 
     /// The command of `field`, described by the field's `///` docs or `[<Description>]`, when it has either.
     let describe (field: PropertyInfo) (command: Tino.CommandHandler) =
+        let command =
+            if field.IsDefined(typeof<Tino.IdempotentAttribute>, true) then
+                CSharpRecord.withProperty (nameof command.IsIdempotent) true command
+            else
+                command
         match Tino.CommandDescriptions.Of field with
         | null -> command
         | description -> CSharpRecord.withProperty (nameof command.Description) description command

@@ -35,6 +35,8 @@ type TinoSpec =
       Middleware: CommandMiddleware list
       /// One-line descriptions given with `describe`, by command name.
       Descriptions: (string * string) list
+      /// The commands marked with `idempotent`, by name.
+      Idempotent: string list
       /// Wire options and limits.
       Options: TinoOptions }
 
@@ -51,6 +53,7 @@ module TinoSpec =
           OnShutdown = []
           Middleware = []
           Descriptions = []
+          Idempotent = []
           Options = TinoOptions.Default }
 
     /// A copy of `options` with one property changed, once per operation when the app is declared.
@@ -70,15 +73,22 @@ module TinoSpec =
                 match described with
                 | Ok handler -> handler
                 | Error reason -> refuse name reason)
+        let declared name = commands |> List.exists (fun c -> String.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
         for name, _ in spec.Descriptions do
-            if not (commands |> List.exists (fun c -> String.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))) then
-                refuse name "describe names a command that is not declared."
+            if not (declared name) then refuse name "describe names a command that is not declared."
+        for name in spec.Idempotent do
+            if not (declared name) then refuse name "idempotent names a command that is not declared."
         let commands =
             commands
             |> List.map (fun command ->
                 match spec.Descriptions |> List.tryFindBack (fun (name, _) -> String.Equals(name, command.Name, StringComparison.OrdinalIgnoreCase)) with
                 | Some(_, description) -> CSharpRecord.withProperty (nameof command.Description) description command
                 | None -> command)
+            |> List.map (fun command ->
+                if spec.Idempotent |> List.exists (fun name -> String.Equals(name, command.Name, StringComparison.OrdinalIgnoreCase)) then
+                    CSharpRecord.withProperty (nameof command.IsIdempotent) true command
+                else
+                    command)
         let options =
             match spec.Options.SerializerOptions with
             | null when spec.Options.MaxNestingDepth >= 1 && spec.Options.MaxNestingDepth <= Tino.Serialization.TinoMessagePack.MaxSupportedDepth ->

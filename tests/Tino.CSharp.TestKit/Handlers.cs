@@ -3,6 +3,9 @@ namespace Tino.CSharp.TestKit;
 /// <summary>One handler of every shape, as the same delegates, so an app built with the builder and one built with Tino.Core alone can be compared.</summary>
 public static class Handlers
 {
+    /// <summary>A lambda marked idempotent, as C# lets a lambda carry an attribute.</summary>
+    public static Func<int, int> IdempotentGet { get; } = [Idempotent] (int id) => id;
+
     /// <summary>The last value the void handlers saw.</summary>
     public static int Seen { get; private set; }
 

@@ -56,7 +56,7 @@ internal static class AppSchema
         foreach (var handler in commands)
         {
             var parameters = WireParameters(handler);
-            writer.WriteMapHeader(6);
+            writer.WriteMapHeader(7);
             writer.Write("name");
             writer.Write(handler.Name.ToUpperInvariant());
             writer.Write("description");
@@ -79,6 +79,8 @@ internal static class AppSchema
             writer.Write(handler.RequiresAuth);
             writer.Write("stream");
             writer.Write(handler.StreamItemType is not null);
+            writer.Write("idempotent");
+            writer.Write(handler.IsIdempotent);
         }
         var types = named.DistinctBy(shape => shape.Name).ToArray();
         writer.Write("types");

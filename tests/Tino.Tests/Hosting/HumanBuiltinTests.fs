@@ -207,7 +207,7 @@ let tests =
                     let schema = JsonMessagePack.ToJson((c.Call("TINO.SCHEMA")).Bytes)
                     let described stream name parameters result auth =
                         let ps = parameters |> List.map (fun (n, t) -> $"{{\"name\":\"{n}\",\"type\":\"{t}\"}}") |> String.concat ","
-                        $"{{\"name\":\"{name}\",\"description\":null,\"parameters\":[{ps}],\"result\":\"{result}\",\"auth\":{auth},\"stream\":{stream}}}"
+                        $"{{\"name\":\"{name}\",\"description\":null,\"parameters\":[{ps}],\"result\":\"{result}\",\"auth\":{auth},\"stream\":{stream},\"idempotent\":false}}"
                     let command = described "false"
                     let field name t = $"{{\"name\":\"{name}\",\"type\":\"{t}\",\"required\":true}}"
                     let textField, completedField, idField = field "text" "string", field "completed" "bool", field "id" "int32"

@@ -25,6 +25,15 @@ let private documented =
       half = fun x -> async { return x / 2.0 }
       plain = fun () -> Task.FromResult 1 }
 
+/// A contract with one idempotent field.
+type Stock =
+    { [<Idempotent>]
+      level: string -> Task<int>
+      take: string -> int -> Task<int> }
+
+let private idempotentOf (app: TinoApp) (name: string) =
+    app.Commands |> Seq.find (fun c -> c.Name = name) |> _.IsIdempotent
+
 let private descriptionOf (app: TinoApp) (name: string) =
     app.Commands |> Seq.find (fun c -> c.Name = name) |> _.Description
 
@@ -68,5 +77,34 @@ let tests =
                 Expect.equal (text summary) "Adds two numbers. ADD(a: int32, b: int32) -> int32" "COMMAND DOCS summary"
                 let schema = MessagePackSerializer.ConvertToJson((connection.Call "TINO.SCHEMA").Bytes)
                 Expect.stringContains schema "\"Adds two numbers.\"" "TINO.SCHEMA")
+        }
+        test "idempotent marks a command; a contract field or a C# lambda says it with [Idempotent]; TINO.SCHEMA and COMMAND INFO show it" {
+            let app = tino {
+                command "add" (fun (a: int) (b: int) -> a + b)
+                command "bump" (fun (a: int) -> a + 1)
+                idempotent "ADD"
+            }
+            Expect.isTrue (idempotentOf app "add") "idempotent, by name ignoring case"
+            Expect.isFalse (idempotentOf app "bump") "not marked"
+            let served = tino { implement { level = (fun _ -> Task.FromResult 1); take = (fun _ n -> Task.FromResult n) } }
+            Expect.isTrue (idempotentOf served "level") "[<Idempotent>] on a contract field"
+            Expect.isFalse (idempotentOf served "take") "a field without it"
+            let lambda = TinoApp.Empty.WithCommand("get", Tino.CSharp.TestKit.Handlers.IdempotentGet)
+            Expect.isTrue (idempotentOf lambda "get") "[Idempotent] on a C# lambda"
+            withApp app (fun server ->
+                use connection = new RespConnection(portOf server)
+                let schema = MessagePackSerializer.ConvertToJson((connection.Call "TINO.SCHEMA").Bytes)
+                Expect.stringContains schema "\"name\":\"ADD\"" "add is in the schema"
+                Expect.stringContains schema "\"stream\":false,\"idempotent\":true}" "TINO.SCHEMA: add is idempotent"
+                Expect.stringContains schema "\"stream\":false,\"idempotent\":false}" "TINO.SCHEMA: bump is not"
+                let flags (name: string) =
+                    let info = connection.Call("COMMAND", ascii "INFO", ascii name)
+                    [ for flag in info.Items[0].Items[2].Items -> text flag ]
+                Expect.equal (flags "add") [ "no_auth"; "idempotent" ] "COMMAND INFO flags of add"
+                Expect.equal (flags "bump") [ "no_auth" ] "and of bump")
+        }
+        test "idempotent of a command that is not declared is refused, naming it" {
+            let error = Expect.throwsC (fun () -> tino { command "add" (fun (a: int) -> a); idempotent "ad" } |> ignore) id
+            Expect.stringContains error.Message "ad" "names it"
         }
     ]

@@ -18,7 +18,8 @@ internal sealed class CommandListing
     {
         foreach (var command in commands)
         {
-            string[] flags = command.App is null ? ["fast"] : command.App.RequiresAuth ? [] : ["no_auth"];
+            string[] flags = command.App is null ? ["fast"]
+                : [.. command.App.RequiresAuth ? [] : new[] { "no_auth" }, .. command.App.Handler.IsIdempotent ? new[] { "idempotent" } : []];
             Add(command.Name, command.Arity, flags, command.Group, command.Summary, ArgumentsOf(command.Arguments));
         }
         Count = commands.Count;
