@@ -8,21 +8,12 @@ namespace Tino.Cli;
 /// <summary><c>tino describe &lt;uri&gt;</c>: the server's <c>TINO.SCHEMA</c> as tables of commands and types.</summary>
 internal static class DescribeCommand
 {
-    public static Command Create(CliContext cli)
-    {
-        var uri = TinoCommandLine.ServerUri();
-        var command = new Command("describe", "Print every command of the server (parameters, result, auth) and the records, unions and enums they use") { uri };
-        command.SetAction((parse, cancellation) => RunAsync(parse, parse.GetValue(uri)!, cli, cancellation));
-        return command;
-    }
+    public static Command Create(CliContext cli) =>
+        TinoCommandLine.OnServer("describe", "Print every command of the server (parameters, result, auth) and the records, unions and enums they use", cli,
+            (client, cancellation) => RunAsync(client, cli, cancellation));
 
-    private static async Task<int> RunAsync(ParseResult parse, string uri, CliContext cli, CancellationToken cancellation)
+    private static async Task<int> RunAsync(TinoClient client, CliContext cli, CancellationToken cancellation)
     {
-        await using var client = await TinoCommandLine.ConnectAsync(parse, uri, cli, cancellation).ConfigureAwait(false);
-        if (client is null)
-        {
-            return TinoCommandLine.ConnectionFailed;
-        }
         IDictionary<object, object?> schema;
         try
         {

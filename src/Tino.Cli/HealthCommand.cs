@@ -10,21 +10,12 @@ namespace Tino.Cli;
 /// </summary>
 internal static class HealthCommand
 {
-    public static Command Create(CliContext cli)
-    {
-        var uri = TinoCommandLine.ServerUri();
-        var command = new Command("health", "Ask the server whether it should be sent calls: READY (exit 0), or NOT_READY and why (exit 1)") { uri };
-        command.SetAction((parse, cancellation) => RunAsync(parse, parse.GetValue(uri)!, cli, cancellation));
-        return command;
-    }
+    public static Command Create(CliContext cli) =>
+        TinoCommandLine.OnServer("health", "Ask the server whether it should be sent calls: READY (exit 0), or NOT_READY and why (exit 1)", cli,
+            (client, cancellation) => RunAsync(client, cli, cancellation));
 
-    private static async Task<int> RunAsync(ParseResult parse, string uri, CliContext cli, CancellationToken cancellation)
+    private static async Task<int> RunAsync(TinoClient client, CliContext cli, CancellationToken cancellation)
     {
-        await using var client = await TinoCommandLine.ConnectAsync(parse, uri, cli, cancellation).ConfigureAwait(false);
-        if (client is null)
-        {
-            return TinoCommandLine.ConnectionFailed;
-        }
         try
         {
             var reply = await client.ExecuteAsync("TINO.HEALTH", [], cancellation).ConfigureAwait(false);

@@ -38,6 +38,22 @@ internal static class TinoCommandLine
     /// <summary>The URI argument every subcommand starts with.</summary>
     public static Argument<string> ServerUri() => new("uri") { Description = "The server: redis://[user:password@]host:port (rediss:// for TLS); host:port also works" };
 
+    /// <summary>
+    /// A subcommand that takes only the server's URI: connects as the options say (exit 2, saying why, when it cannot)
+    /// and runs <paramref name="run"/> with the client, which it disposes after.
+    /// </summary>
+    public static Command OnServer(string name, string description, CliContext cli, Func<TinoClient, CancellationToken, Task<int>> run)
+    {
+        var uri = ServerUri();
+        var command = new Command(name, description) { uri };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            await using var client = await ConnectAsync(parse, parse.GetValue(uri)!, cli, cancellation).ConfigureAwait(false);
+            return client is null ? ConnectionFailed : await run(client, cancellation).ConfigureAwait(false);
+        });
+        return command;
+    }
+
     /// <summary>Connects as the options say, or reports why not and returns null.</summary>
     public static async Task<TinoClient?> ConnectAsync(ParseResult parse, string uri, CliContext cli, CancellationToken cancellationToken)
     {
