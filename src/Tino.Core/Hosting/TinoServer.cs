@@ -4,8 +4,6 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Net.Sockets;
-using System.Reflection;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Tino.Hosting.Commands;
 using Tino.Hosting.Transport;
@@ -20,7 +18,7 @@ namespace Tino.Hosting;
 /// await using var server = new TinoServer(app);
 /// await server.StartAsync(new IPEndPoint(IPAddress.Loopback, 7534));
 /// </code></example>
-public sealed class TinoServer : IAsyncDisposable
+public sealed partial class TinoServer : IAsyncDisposable
 {
     private readonly AppPipeline _app;
     private readonly ILogger _logger;
@@ -70,8 +68,6 @@ public sealed class TinoServer : IAsyncDisposable
     /// <summary>The built-ins and the app's commands, in the one table every connection looks requests up in.</summary>
     internal ServerCommands Commands { get; }
 
-    internal static string Version { get; } = ReadVersion();
-
     /// <summary>
     /// Plain TCP connections run on Tino's epoll loops on Linux. The AppContext switch
     /// <c>Tino.Server.UseStreamTransport</c> (runtimeconfig or <see cref="AppContext.SetSwitch"/>) puts them on
@@ -79,8 +75,6 @@ public sealed class TinoServer : IAsyncDisposable
     /// </summary>
     private static bool UseEventLoop { get; } =
         EventLoop.IsSupported && !(AppContext.TryGetSwitch("Tino.Server.UseStreamTransport", out var useStreams) && useStreams);
-
-    internal static byte[] VersionBytes { get; } = Encoding.ASCII.GetBytes(Version);
 
     /// <summary>
     /// Listens on <paramref name="endPoint"/>, runs the app's start-up hooks, then accepts connections (clients that
@@ -205,35 +199,6 @@ public sealed class TinoServer : IAsyncDisposable
         foreach (var hook in _app.App.OnShutdown)
         {
             await hook(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Whether the server should be sent calls: not before it has started, not once it has begun to stop (through
-    /// <see cref="TinoHostOptions.DrainDelay"/> and after), and otherwise as <see cref="TinoHostOptions.ReadinessCheck"/>
-    /// says. <c>TINO.HEALTH</c> replies this.
-    /// </summary>
-    public async ValueTask<TinoReadiness> CheckReadinessAsync(CancellationToken cancellationToken = default)
-    {
-        switch (Volatile.Read(ref _state))
-        {
-            case 0:
-                return TinoReadiness.NotReady("starting");
-            case 2:
-                return TinoReadiness.NotReady("draining");
-        }
-        if (Options.ReadinessCheck is not { } check)
-        {
-            return TinoReadiness.Ready;
-        }
-        try
-        {
-            return await check(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            ServerLog.ReadinessCheckFailed(_logger, error);
-            return TinoReadiness.NotReady("readiness check failed");
         }
     }
 
@@ -370,38 +335,5 @@ public sealed class TinoServer : IAsyncDisposable
         public Connection? Connection { get; set; }
 
         public Task Running { get; set; } = Task.CompletedTask;
-    }
-
-    internal byte[] Info(string section)
-    {
-        var all = section.Equals("default", StringComparison.OrdinalIgnoreCase)
-            || section.Equals("all", StringComparison.OrdinalIgnoreCase)
-            || section.Equals("everything", StringComparison.OrdinalIgnoreCase);
-        var text = new StringBuilder();
-        if (all || section.Equals("server", StringComparison.OrdinalIgnoreCase))
-        {
-            text.Append("# Server\r\n")
-                .Append("tino_version:").Append(Version).Append("\r\n")
-                .Append("redis_mode:standalone\r\n")
-                .Append("process_id:").Append(Environment.ProcessId).Append("\r\n")
-                .Append("tcp_port:").Append(LocalEndPoint?.Port ?? 0).Append("\r\n")
-                .Append("uptime_in_seconds:").Append((long)_uptime.Elapsed.TotalSeconds).Append("\r\n\r\n");
-        }
-        if (all || section.Equals("clients", StringComparison.OrdinalIgnoreCase))
-        {
-            text.Append("# Clients\r\nconnected_clients:").Append(_connections.Count).Append("\r\n\r\n");
-        }
-        if (all || section.Equals("replication", StringComparison.OrdinalIgnoreCase))
-        {
-            text.Append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
-        }
-        return Encoding.UTF8.GetBytes(text.ToString());
-    }
-
-    private static string ReadVersion()
-    {
-        var informational = typeof(TinoServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        var plus = informational.IndexOf('+', StringComparison.Ordinal);
-        return plus < 0 ? informational : informational[..plus];
     }
 }
