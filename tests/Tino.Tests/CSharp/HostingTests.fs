@@ -29,7 +29,8 @@ let hosting =
     testSequenced <| testList "C# Generic Host" [
         test "readiness follows the app's health checks, and says draining while the server drains, still serving" {
             let database = Database()
-            let host = HostedApps.StartWithDatabaseAsync(database, TinoHostOptions(DrainDelay = TimeSpan.FromSeconds 3.0)).GetAwaiter().GetResult()
+            // A drain longer than any test, cut short by the stop's token once the draining server has been seen.
+            let host = HostedApps.StartWithDatabaseAsync(database, TinoHostOptions(DrainDelay = TimeSpan.FromMinutes 10.0)).GetAwaiter().GetResult()
             try
                 let port = HostedApps.PortOf host
                 use c = new RespConnection(port)
@@ -41,13 +42,15 @@ let hosting =
                 Expect.equal (errorText (health ())) "NOT_READY \"database\"" "an unhealthy app check makes the server not ready, named"
                 Expect.equal (HostedApps.TinoHealthAsync(host).GetAwaiter().GetResult()) "Unhealthy: database" "and the tino health check says so"
                 database.Up <- true
-                let stopping = host.StopAsync()
-                Threading.Thread.Sleep 300
+                use hurry = new CancellationTokenSource()
+                let stopping = host.StopAsync(hurry.Token)
+                Tino.Tests.Client.ClusterClientTests.eventually "the host begins to stop the server" (fun () -> (health ()).Kind = Tino.Protocol.RespReplyKind.Error)
                 Expect.equal (errorText (health ())) "NOT_READY \"draining\"" "draining, on a connection opened before"
                 Expect.equal (HostedApps.TinoHealthAsync(host).GetAwaiter().GetResult()) "Unhealthy: draining" "the health check drains too"
                 use late = new RespConnection(port)
                 Expect.equal (value<int64> (late.Call("add", mp 2, mp 3))) 5L "a connection made while draining is still served"
                 Expect.isFalse stopping.IsCompleted "the server still serves through the drain delay"
+                hurry.Cancel()
                 stopping.GetAwaiter().GetResult()
             finally
                 host.Dispose()
