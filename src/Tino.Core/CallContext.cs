@@ -27,8 +27,15 @@ public sealed class CallContext
     /// <summary>The connection the call arrived on: its id, peer, auth value and state.</summary>
     public ConnectionContext Connection => _context.Connection;
 
-    /// <summary>Cancelled when the connection closes or the server stops.</summary>
+    /// <summary>Cancelled when the connection closes, the server stops, or the call's <see cref="Deadline"/> passes.</summary>
     public CancellationToken CancellationToken => _context.CancellationToken;
+
+    /// <summary>The metadata the caller sent with the call (a tenant, a request id); empty when it sent none.</summary>
+    public IReadOnlyDictionary<string, string> Metadata => _context.Metadata;
+
+    /// <summary>When the caller stops waiting, by the server's clock; null when the call has no deadline.</summary>
+    /// <remarks>The client calls the handler makes send what is left of it, so a chain of calls shares one deadline.</remarks>
+    public DateTimeOffset? Deadline => _context.Deadline;
 
     /// <summary>The server's publisher of events.</summary>
     public Publisher Publisher { get; }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using MessagePack;
 using Tino.Pipeline;
 using Tino.Protocol;
@@ -33,10 +34,19 @@ public sealed class CommandContext
     public RespArguments Arguments { get; internal set; } = EmptyArguments;
 
     /// <summary>
-    /// Cancelled when the connection closes or the server stops; for a stream opened by <c>ITER</c>, also when its
-    /// cursor is closed or expires.
+    /// Cancelled when the connection closes or the server stops, and when the call's <see cref="Deadline"/> passes; for a
+    /// stream opened by <c>ITER</c>, also when its cursor is closed or expires.
     /// </summary>
     public CancellationToken CancellationToken { get; internal set; }
+
+    /// <summary>The metadata the caller sent with the call (a tenant, a request id, a user agent); empty when it sent none.</summary>
+    public IReadOnlyDictionary<string, string> Metadata => Caller?.Metadata ?? NoMetadata;
+
+    /// <summary>
+    /// When the caller stops waiting, by the server's clock: the timeout it sent, counted from when the server read the
+    /// call. Null when the call has no deadline.
+    /// </summary>
+    public DateTimeOffset? Deadline { get; internal set; }
 
     /// <summary>Where the call's RESP reply is written.</summary>
     public IBufferWriter<byte> Output { get; internal set; }
@@ -60,5 +70,48 @@ public sealed class CommandContext
     /// <summary>Set for a call made with JSON (<c>TINO.JSON</c>, <c>TINO.CODEC json</c>): results are replied as JSON text.</summary>
     internal bool RepliesJson { get; set; }
 
+    /// <summary>The context the running call carries, or null when it carries none.</summary>
+    internal WireContext? Caller { get; set; }
+
+    /// <summary>The context object this call context reads every call's wire context into.</summary>
+    internal WireContext WireContext => _wireContext ??= new();
+
+    /// <summary>
+    /// Whether the call has a deadline and it has passed: its token's cancellation, or a nested call's timeout, is then the
+    /// caller's DEADLINE_EXCEEDED.
+    /// </summary>
+    internal bool DeadlinePassed =>
+        _deadlineAt != 0
+        && (Stopwatch.GetTimestamp() >= _deadlineAt || (_deadline is { IsCancellationRequested: true } && !Connection.Closed.IsCancellationRequested));
+
+    /// <summary>Makes <see cref="CancellationToken"/> fire in <paramref name="remaining"/> too, with a source reused from call to call.</summary>
+    internal void StartDeadline(TimeSpan remaining)
+    {
+        _deadline ??= CancellationTokenSource.CreateLinkedTokenSource(Connection.Closed);
+        _deadline.CancelAfter(remaining);
+        CancellationToken = _deadline.Token;
+        Deadline = DateTimeOffset.UtcNow + remaining;
+        _deadlineAt = Stopwatch.GetTimestamp() + (long)(remaining.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>Ends the call's deadline: its source is reset for the next call, or replaced when it fired.</summary>
+    internal void EndDeadline()
+    {
+        if (_deadline is not null && !_deadline.TryReset())
+        {
+            _deadline.Dispose();
+            _deadline = null;
+        }
+        CancellationToken = Connection.Closed;
+        Deadline = null;
+        _deadlineAt = 0;
+    }
+
     private static RespArguments EmptyArguments { get; } = new();
+
+    private static IReadOnlyDictionary<string, string> NoMetadata { get; } = new Dictionary<string, string>();
+
+    private WireContext? _wireContext;
+    private CancellationTokenSource? _deadline;
+    private long _deadlineAt;
 }

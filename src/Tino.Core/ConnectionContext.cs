@@ -32,6 +32,9 @@ public sealed class ConnectionContext
     /// <summary>The name the client gave with <c>CLIENT SETNAME</c>.</summary>
     public string? ClientName { get; internal set; }
 
+    /// <summary>When the connection last read bytes (<see cref="System.Diagnostics.Stopwatch"/> ticks): the arrival of the calls they hold, from which their timeouts count.</summary>
+    internal long LastReadAt { get; set; }
+
     /// <summary>The connection's <see cref="ConnState{T}"/> box, made before the first command that uses it.</summary>
     public object? State { get; internal set; }
 }

@@ -29,4 +29,10 @@ public static class ErrorCodes
     public const string InvalidCursor = "INVALID_CURSOR";
     /// <summary><c>TINO.HEALTH</c>: the server is starting, draining, or the app's readiness check failed.</summary>
     public const string NotReady = "NOT_READY";
+    /// <summary>The call's deadline passed: before it started (it was not run), or while it ran (its token fired).</summary>
+    public const string DeadlineExceeded = "DEADLINE_EXCEEDED";
+    /// <summary>The caller cancelled the call (<c>TINO.CANCEL</c>) and the handler stopped through its token.</summary>
+    public const string Cancelled = "CANCELLED";
+    /// <summary>The call context sent before the arguments is malformed; the call was not run.</summary>
+    public const string InvalidContext = "INVALID_CONTEXT";
 }

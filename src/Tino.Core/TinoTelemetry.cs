@@ -53,9 +53,10 @@ public static class TinoTelemetry
 
     internal static bool ClientCallsObserved => s_clientCalls.Enabled || s_clientDuration.Enabled;
 
-    internal static Activity? StartCall(string command)
+    /// <summary>Starts a call's server span: a child of <paramref name="caller"/>, the span the call's context named, when it named one.</summary>
+    internal static Activity? StartCall(string command, ActivityContext caller)
     {
-        var activity = s_source.StartActivity(command, ActivityKind.Server);
+        var activity = s_source.StartActivity(command, ActivityKind.Server, caller);
         activity?.SetTag("rpc.system", "tino");
         activity?.SetTag("rpc.method", command);
         return activity;

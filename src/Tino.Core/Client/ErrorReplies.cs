@@ -7,6 +7,16 @@ namespace Tino.Client;
 /// <summary>Turns an error line from the server into the exception its code calls for.</summary>
 internal static class ErrorReplies
 {
+    /// <summary>
+    /// What a failed call throws: the error's exception, or, for DEADLINE_EXCEEDED, the <see cref="TimeoutException"/> the
+    /// client's own call timeout throws, with the server's error inside.
+    /// </summary>
+    public static Exception ToFailure(ReadOnlySpan<byte> line)
+    {
+        var error = ToException(line);
+        return error.Code == ErrorCodes.DeadlineExceeded ? new TimeoutException($"the call's deadline passed on the server: {error.Message}", error) : error;
+    }
+
     public static TinoRemoteException ToException(ReadOnlySpan<byte> line)
     {
         var text = Encoding.UTF8.GetString(line);

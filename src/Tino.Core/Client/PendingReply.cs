@@ -93,7 +93,7 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
             }
             else if (DecodeError is null)
             {
-                Fail(ErrorReplies.ToException(reply.Bytes.Span));
+                Fail(ErrorReplies.ToFailure(reply.Bytes.Span));
                 return;
             }
             else

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using MessagePack;
@@ -108,15 +109,16 @@ public sealed partial class TinoClient : IAsyncDisposable
     public ValueTask<T> CallAsync<T>(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
     {
         ArrayBufferWriter<byte> request;
+        Activity? span;
         try
         {
-            request = WriteRequest(command, arguments);
+            request = WriteRequest(command, arguments, out span);
         }
         catch (Exception error)
         {
             return ValueTask.FromException<T>(error);
         }
-        return Send(command, request, ReplyDecoder<T>.Decode, cancellationToken, ReplyDecoder<T>.DecodeError, ReplyDecoder<T>.DecodeBulk).Task;
+        return Send(command, request, span, ReplyDecoder<T>.Decode, cancellationToken, ReplyDecoder<T>.DecodeError, ReplyDecoder<T>.DecodeBulk).Task;
     }
 
     /// <summary>Calls <paramref name="command"/> for its effect: the reply's value, nil or not, is not decoded.</summary>
@@ -131,32 +133,35 @@ public sealed partial class TinoClient : IAsyncDisposable
     public ValueTask CallAsync(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
     {
         ArrayBufferWriter<byte> request;
+        Activity? span;
         try
         {
-            request = WriteRequest(command, arguments);
+            request = WriteRequest(command, arguments, out span);
         }
         catch (Exception error)
         {
             return ValueTask.FromException(error);
         }
-        return Send(command, request, static (reply, _) => RequireBulk(reply) is not null, cancellationToken).VoidTask;
+        return Send(command, request, span, static (reply, _) => RequireBulk(reply) is not null, cancellationToken).VoidTask;
     }
 
     /// <summary>Calls <paramref name="command"/> with arguments that are already MessagePack and returns the reply's MessagePack bytes.</summary>
     public ValueTask<ReadOnlyMemory<byte>> CallRawAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default)
     {
         ArrayBufferWriter<byte> request;
+        Activity? span;
         try
         {
             ArgumentNullException.ThrowIfNull(arguments);
             Check(command, arguments.Count);
-            request = WriteRawRequest(command, arguments);
+            span = TinoTelemetry.StartClientCall(command, _endPoint);
+            request = WriteRawRequest(command, arguments, OutgoingContext.For(span, _options));
         }
         catch (Exception error)
         {
             return ValueTask.FromException<ReadOnlyMemory<byte>>(error);
         }
-        return Send(command, request, static (reply, _) => RequireBulk(reply).Bytes, cancellationToken).Task;
+        return Send(command, request, span, static (reply, _) => RequireBulk(reply).Bytes, cancellationToken).Task;
     }
 
     /// <summary>
@@ -164,7 +169,7 @@ public sealed partial class TinoClient : IAsyncDisposable
     /// <c>PING</c>, <c>ECHO</c>, <c>INFO</c>, or a command of a plain Redis server. Error replies still throw.
     /// </summary>
     public ValueTask<RespReply> ExecuteAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default) =>
-        Send(command, WriteRawRequest(command, arguments), static (reply, _) => reply, cancellationToken).Task;
+        Send(command, WriteRawRequest(command, arguments, context: default), TinoTelemetry.StartClientCall(command, _endPoint), static (reply, _) => reply, cancellationToken).Task;
 
     /// <summary>Closes the connection; calls in flight fail with <see cref="TinoConnectionException"/>.</summary>
     public async ValueTask DisposeAsync()
@@ -182,13 +187,29 @@ public sealed partial class TinoClient : IAsyncDisposable
         CloseSubscriptions();
     }
 
-    /// <summary>Writes a call: checked against <see cref="TinoClientOptions.KnownCommands"/>, its arguments encoded as MessagePack.</summary>
-    private ArrayBufferWriter<byte> WriteRequest(string command, ReadOnlySpan<TinoArg> arguments)
+    /// <summary>
+    /// Writes a call: checked against <see cref="TinoClientOptions.KnownCommands"/>, its client span started, its call
+    /// context and its arguments encoded as MessagePack.
+    /// </summary>
+    private ArrayBufferWriter<byte> WriteRequest(string command, ReadOnlySpan<TinoArg> arguments, out Activity? span)
     {
         Check(command, arguments.Length);
-        var request = StartRequest(command, arguments.Length);
-        WriteArguments(request, arguments);
-        return request;
+        span = TinoTelemetry.StartClientCall(command, _endPoint);
+        try
+        {
+            var context = OutgoingContext.For(span, _options);
+            var request = StartRequest(command, arguments.Length, context);
+            WriteArguments(request, arguments);
+            return request;
+        }
+        catch (Exception error)
+        {
+            if (span is not null)
+            {
+                TinoTelemetry.EndClientCall(span, error.GetType().Name);
+            }
+            throw;
+        }
     }
 
     /// <summary>
@@ -215,8 +236,20 @@ public sealed partial class TinoClient : IAsyncDisposable
 
     /// <param name="command">The command's name.</param>
     /// <param name="argumentCount">How many arguments follow.</param>
+    /// <param name="context">The call context, written before the arguments unless it is empty.</param>
     /// <param name="sizeHint">The request's size when it is known: a large one gets a buffer of that size at once, not one
     /// grown from 256 bytes by copies (and let go after the call, as any buffer over 1 MiB is).</param>
+    private ArrayBufferWriter<byte> StartRequest(string command, int argumentCount, OutgoingContext context, int sizeHint = 0)
+    {
+        var request = StartRequest(command, argumentCount + (context.IsEmpty ? 0 : 1), sizeHint);
+        if (!context.IsEmpty)
+        {
+            context.Write(request);
+        }
+        return request;
+    }
+
+    /// <inheritdoc cref="StartRequest(string, int, OutgoingContext, int)"/>
     private ArrayBufferWriter<byte> StartRequest(string command, int argumentCount, int sizeHint = 0)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -229,7 +262,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         return request;
     }
 
-    private ArrayBufferWriter<byte> WriteRawRequest(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments)
+    private ArrayBufferWriter<byte> WriteRawRequest(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, OutgoingContext context)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -239,7 +272,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         {
             size += 16 + argument.Length;
         }
-        var request = StartRequest(command, arguments.Count, (int)Math.Min(size, Array.MaxLength));
+        var request = StartRequest(command, arguments.Count, context, (int)Math.Min(size, Array.MaxLength));
         foreach (var argument in arguments)
         {
             RespWriter.WriteBulkString(request, argument.Span);
@@ -250,6 +283,7 @@ public sealed partial class TinoClient : IAsyncDisposable
     private PendingReply<T> Send<T>(
         string command,
         ArrayBufferWriter<byte> request,
+        Activity? span,
         Func<RespReply, MessagePackSerializerOptions, T> decode,
         CancellationToken cancellationToken,
         Func<TinoRemoteException, MessagePackSerializerOptions, T>? decodeError = null,
@@ -260,7 +294,7 @@ public sealed partial class TinoClient : IAsyncDisposable
             Command = command,
             DecodeError = decodeError,
             DecodeBulk = decodeBulk,
-            Activity = TinoTelemetry.StartClientCall(command, _endPoint),
+            Activity = span,
         };
         Send(pending, request.WrittenSpan, cancellationToken);
         Shrink(ref t_request);

@@ -50,6 +50,19 @@ public sealed record TinoClientOptions
     /// </summary>
     public IReadOnlyDictionary<string, int>? KnownCommands { get; init; }
 
+    /// <summary>
+    /// Metadata sent with every call (a service name, a user agent, a tenant), which the server's middleware and handlers
+    /// read as <c>CommandContext.Metadata</c> and <c>CallContext.Metadata</c>. At most 64 entries and 8 KiB.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>
+    /// Whether calls carry a call context: the current trace, the <see cref="CallTimeout"/> (or what is left of the deadline
+    /// of the call a handler serves) as the server's deadline, and <see cref="Metadata"/>. On by default; turn it off only
+    /// for a Tino server that predates call contexts, which refuses them (<c>NUM_ARG_MISMATCH</c>).
+    /// </summary>
+    public bool SendCallContext { get; init; } = true;
+
     /// <summary>MessagePack options for arguments and results; null uses Tino's resolver.</summary>
     public MessagePackSerializerOptions? Serializer { get; init; }
 }

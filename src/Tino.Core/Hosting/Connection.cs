@@ -114,6 +114,7 @@ internal sealed partial class Connection
                 }
                 // Requests read after the stop began are refused; those read before it still run.
                 _refusing = _stopping;
+                Context.LastReadAt = Stopwatch.GetTimestamp();
                 var buffer = read.Buffer;
                 if (_expectsPlaintext && _requestStartedAt == 0 && buffer.FirstSpan is [TlsHandshakeRecord, ..])
                 {

@@ -79,11 +79,28 @@ internal sealed class JsonCalls(Session session)
 
     /// <summary>
     /// Fills <see cref="_jsonArguments"/> with the MessagePack of each JSON argument, or writes INVALID_JSON and returns false.
+    /// A call context (the marker, then a JSON object) becomes the marked MessagePack map a MessagePack call sends.
     /// A call that will be refused before its arguments are read (no auth, a wrong count) gets them as they came.
     /// </summary>
     private bool ConvertJsonArguments(CompiledCommand command, RespArguments arguments, int firstArgument)
     {
         _jsonArguments.Clear();
+        _jsonArgumentBytes.ResetWrittenCount();
+        var maxDepth = session.App.App.Options.MaxNestingDepth;
+        var argumentsStart = 0;
+        if (arguments.Count > firstArgument && WireContext.IsContext(arguments[firstArgument]))
+        {
+            _jsonArgumentBytes.GetSpan(1)[0] = WireContext.Marker;
+            _jsonArgumentBytes.Advance(1);
+            if (!JsonToMessagePack.TryConvert(arguments[firstArgument].Slice(1), ContextShape, _jsonArgumentBytes, maxDepth, out var contextError))
+            {
+                RespWriter.WriteError(Output, ErrorCodes.InvalidContext, TinoException.JsonQuote($"the context is not JSON: {contextError}"));
+                return false;
+            }
+            argumentsStart = _jsonArgumentBytes.WrittenCount;
+            _jsonArguments.Add(new ReadOnlySequence<byte>(_jsonArgumentBytes.WrittenMemory));
+            firstArgument++;
+        }
         var count = arguments.Count - firstArgument;
         if (count != command.WireArity || (command.RequiresAuth && !session.Context.IsAuthenticated))
         {
@@ -95,23 +112,31 @@ internal sealed class JsonCalls(Session session)
         }
         var parameters = AppSchema.WireParameters(command.Handler);
         Span<int> ends = count <= 64 ? stackalloc int[count] : new int[count];
-        _jsonArgumentBytes.ResetWrittenCount();
         for (var i = 0; i < count; i++)
         {
             var parameter = parameters[i];
-            if (!JsonToMessagePack.TryConvert(arguments[firstArgument + i], WireShape.Of(parameter.Type), _jsonArgumentBytes, session.App.App.Options.MaxNestingDepth, out var error))
+            if (!JsonToMessagePack.TryConvert(arguments[firstArgument + i], WireShape.Of(parameter.Type), _jsonArgumentBytes, maxDepth, out var error))
             {
                 RespWriter.WriteError(Output, ErrorCodes.InvalidJson, CommandError.InvalidJson(parameter.Name, error).Detail);
                 return false;
             }
             ends[i] = _jsonArgumentBytes.WrittenCount;
         }
+        // Sliced only now: the buffer may have moved while it grew, so the context's slice is taken again too.
         var converted = _jsonArgumentBytes.WrittenMemory;
+        if (argumentsStart > 0)
+        {
+            _jsonArguments.Clear();
+            _jsonArguments.Add(new ReadOnlySequence<byte>(converted[..argumentsStart]));
+        }
         for (var i = 0; i < count; i++)
         {
-            var start = i == 0 ? 0 : ends[i - 1];
+            var start = i == 0 ? argumentsStart : ends[i - 1];
             _jsonArguments.Add(new ReadOnlySequence<byte>(converted[start..ends[i]]));
         }
         return true;
     }
+
+    /// <summary>A JSON call context is read as any JSON object, then checked as a MessagePack one.</summary>
+    private static WireShape ContextShape => WireShape.Of(typeof(Dictionary<string, object>));
 }

@@ -60,7 +60,10 @@ internal sealed class AppPipeline
             CheckResult(handler, serializer);
 
             // Folded in reverse onto the handler, so the first stage listed runs first.
-            var stages = new List<CommandMiddleware> { PipelineStages.Telemetry(handler.Name.ToUpperInvariant()), errorBoundary };
+            var stages = new List<CommandMiddleware>
+            {
+                WireContextStage.Read(handler.Name.ToUpperInvariant()), PipelineStages.Telemetry(handler.Name.ToUpperInvariant()), errorBoundary,
+            };
             if (handler.RequiresAuth)
             {
                 stages.Add(PipelineStages.AuthCheck);

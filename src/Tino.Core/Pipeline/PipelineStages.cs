@@ -28,10 +28,19 @@ internal static class PipelineStages
         }
         catch (Exception error)
         {
-            context.ResultCode = WriteError(context.Output, context.Command.Name, error, context.Serializer, logger, exposeMessages);
+            context.ResultCode = WriteError(context.Output, context.Command.Name, Explained(error, context), context.Serializer, logger, exposeMessages);
             return default;
         }
     };
+
+    /// <summary>
+    /// A cancellation or a timeout once the call's deadline has passed (its token fired, or a call it made ran out of the
+    /// deadline it passed on) is the caller's DEADLINE_EXCEEDED, not an unexpected error.
+    /// </summary>
+    private static Exception Explained(Exception error, CommandContext context) =>
+        error is OperationCanceledException or TimeoutException && context.DeadlinePassed
+            ? new TinoException(ErrorCodes.DeadlineExceeded, "the call's deadline passed while it ran", error)
+            : error;
 
     /// <summary>
     /// Measures each call (duration, result code) and opens its span, outside the error boundary so that
@@ -45,7 +54,7 @@ internal static class PipelineStages
         }
         context.ResultCode = null;
         var startedAt = Stopwatch.GetTimestamp();
-        var activity = TinoTelemetry.StartCall(command);
+        var activity = TinoTelemetry.StartCall(command, context.Caller?.Parent ?? default);
         var pending = next(context);
         if (pending.IsCompletedSuccessfully)
         {
@@ -110,7 +119,7 @@ internal static class PipelineStages
         }
         catch (Exception error)
         {
-            context.ResultCode = WriteError(context.Output, context.Command.Name, error, context.Serializer, logger, exposeMessages);
+            context.ResultCode = WriteError(context.Output, context.Command.Name, Explained(error, context), context.Serializer, logger, exposeMessages);
         }
     }
 

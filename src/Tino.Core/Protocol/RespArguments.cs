@@ -57,6 +57,14 @@ public sealed class RespArguments
         _items[_count++] = argument;
     }
 
+    /// <summary>Drops the first argument (a call context, once read), moving the others down.</summary>
+    internal void RemoveFirst()
+    {
+        ReadOnlySequence<byte>[] items = _items;
+        Array.Copy(items, 1, items, 0, _count - 1);
+        items[--_count] = default;
+    }
+
     /// <summary>A buffer of at least <paramref name="minimumLength"/> bytes for unescaped inline arguments, kept between requests.</summary>
     internal byte[] GetScratch(int minimumLength)
     {

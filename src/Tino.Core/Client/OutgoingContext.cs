@@ -1,0 +1,57 @@
+using System.Buffers;
+using System.Diagnostics;
+using Tino.Pipeline;
+using Tino.Protocol;
+
+namespace Tino.Client;
+
+/// <summary>
+/// What a call sends before its arguments (protocol.md, "Call context"): the trace it continues, how long its caller
+/// waits, and the client's metadata. Inside a handler serving a call, the deadline is what is left of that call's, when
+/// it is the shorter, and the trace continues the served call's even when the server records no span.
+/// </summary>
+internal readonly record struct OutgoingContext(string? TraceParent, string? TraceState, TimeSpan? Timeout, IReadOnlyDictionary<string, string>? Metadata)
+{
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
+    /// <summary>Whether there is nothing to send: the call goes out as a plain Redis request.</summary>
+    public bool IsEmpty => TraceParent is null && Timeout is null && Metadata is not { Count: > 0 };
+
+    /// <summary>The context of a call about to be written, whose client span is <paramref name="span"/> (null when nothing records one).</summary>
+    public static OutgoingContext For(Activity? span, TinoClientOptions options)
+    {
+        if (!options.SendCallContext)
+        {
+            return default;
+        }
+        var inbound = InboundCall.Current;
+        TimeSpan? timeout = options.CallTimeout == System.Threading.Timeout.InfiniteTimeSpan ? null : options.CallTimeout;
+        if (inbound?.Remaining is { } left && (timeout is null || left < timeout))
+        {
+            timeout = left;
+        }
+        var trace = span ?? Activity.Current;
+        if (trace is { IdFormat: ActivityIdFormat.W3C })
+        {
+            return new(trace.Id, trace.TraceStateString, timeout, options.Metadata);
+        }
+        if (inbound is { Parent: var parent } && parent != default)
+        {
+            var flags = (parent.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "01" : "00";
+            return new($"00-{parent.TraceId.ToHexString()}-{parent.SpanId.ToHexString()}-{flags}", parent.TraceState, timeout, options.Metadata);
+        }
+        return new(null, null, timeout, options.Metadata);
+    }
+
+    /// <summary>Writes the context as one bulk string argument.</summary>
+    public void Write(IBufferWriter<byte> request)
+    {
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(256);
+        WireContext.Write(request, scratch, TraceParent, TraceState, Timeout, id: null, Metadata);
+        if (scratch.Capacity > 64 * 1024)
+        {
+            t_scratch = null;
+        }
+    }
+}
