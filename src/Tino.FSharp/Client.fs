@@ -45,6 +45,20 @@ module Client =
         | null -> CSharpRecord.withProperty (nameof options.Serializer) FSharpMessagePack.options options
         | _ -> options
 
+    /// <summary>
+    /// Client middleware from a function of the rest of the pipeline (<c>next</c>) and the call, as the server's
+    /// <c>use_middleware</c> takes one: <c>Client.middleware (fun next call -> next (call.WithMetadata("tenant", "acme")))</c>.
+    /// </summary>
+    let middleware (wrap: (TinoCall -> ValueTask<ReadOnlyMemory<byte>>) -> TinoCall -> ValueTask<ReadOnlyMemory<byte>>) : TinoClientMiddleware =
+        TinoClientMiddleware(fun next ->
+            let run = wrap next.Invoke
+            TinoCallHandler(fun call -> run call))
+
+    /// `options` with `middleware` run after the middleware they already have.
+    let withMiddleware (middleware: TinoClientMiddleware list) (options: TinoClientOptions) =
+        let existing = match options.Middleware with | null -> [] | list -> List.ofSeq list
+        CSharpRecord.withProperty (nameof options.Middleware) (Array.ofList (existing @ middleware) :> IReadOnlyList<TinoClientMiddleware>) options
+
     /// Connects to `redis://[user:password@]host[:port]` (or `rediss://` for TLS) with `options` (credentials,
     /// timeouts, TLS), F# types on the wire unless the options name a serializer.
     let connectWith (options: TinoClientOptions) (uri: string) : Task<TinoClient> =

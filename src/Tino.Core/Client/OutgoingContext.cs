@@ -18,8 +18,11 @@ internal readonly record struct OutgoingContext(string? TraceParent, string? Tra
     /// <summary>Whether there is nothing to send: the call goes out as a plain Redis request.</summary>
     public bool IsEmpty => TraceParent is null && Timeout is null && Metadata is not { Count: > 0 };
 
-    /// <summary>The context of a call about to be written, whose client span is <paramref name="span"/> (null when nothing records one).</summary>
-    public static OutgoingContext For(Activity? span, TinoClientOptions options)
+    /// <summary>
+    /// The context of a call about to be written, whose client span is <paramref name="span"/> (null when nothing records
+    /// one), with <paramref name="metadata"/> (the options' when the call went through no middleware).
+    /// </summary>
+    public static OutgoingContext For(Activity? span, TinoClientOptions options, IReadOnlyDictionary<string, string>? metadata)
     {
         if (!options.SendCallContext)
         {
@@ -34,14 +37,14 @@ internal readonly record struct OutgoingContext(string? TraceParent, string? Tra
         var trace = span ?? Activity.Current;
         if (trace is { IdFormat: ActivityIdFormat.W3C })
         {
-            return new(trace.Id, trace.TraceStateString, timeout, options.Metadata);
+            return new(trace.Id, trace.TraceStateString, timeout, metadata);
         }
         if (inbound is { Parent: var parent } && parent != default)
         {
             var flags = (parent.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "01" : "00";
-            return new($"00-{parent.TraceId.ToHexString()}-{parent.SpanId.ToHexString()}-{flags}", parent.TraceState, timeout, options.Metadata);
+            return new($"00-{parent.TraceId.ToHexString()}-{parent.SpanId.ToHexString()}-{flags}", parent.TraceState, timeout, metadata);
         }
-        return new(null, null, timeout, options.Metadata);
+        return new(null, null, timeout, metadata);
     }
 
     /// <summary>Writes the context as one bulk string argument.</summary>

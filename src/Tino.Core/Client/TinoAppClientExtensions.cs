@@ -16,8 +16,8 @@ public static class TinoAppClientExtensions
     /// <summary>
     /// Connects to a server of <paramref name="app"/> at <paramref name="uri"/> with a client that knows the app: it
     /// checks each call's name and number of arguments against the app's commands before sending it
-    /// (<see cref="TinoClientOptions.KnownCommands"/>), and encodes with the app's MessagePack options unless
-    /// <paramref name="options"/> names its own.
+    /// (<see cref="TinoClientOptions.KnownCommands"/>), knows which are idempotent (<see cref="TinoClientOptions.IdempotentCommands"/>,
+    /// unless the options name them), and encodes with the app's MessagePack options unless <paramref name="options"/> names its own.
     /// </summary>
     /// <exception cref="TinoConnectionException">The server could not be reached.</exception>
     /// <exception cref="TinoAuthenticationException">The server refused the credentials.</exception>
@@ -39,6 +39,8 @@ public static class TinoAppClientExtensions
             KnownCommands = checkCommands
                 ? app.Commands.ToDictionary(command => command.Name, command => command.WireArity, StringComparer.OrdinalIgnoreCase)
                 : options.KnownCommands,
+            IdempotentCommands = options.IdempotentCommands
+                ?? app.Commands.Where(command => command.IsIdempotent).Select(command => command.Name).ToHashSet(StringComparer.OrdinalIgnoreCase),
         };
     }
 }

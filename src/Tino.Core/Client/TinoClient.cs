@@ -37,6 +37,7 @@ public sealed partial class TinoClient : IAsyncDisposable
     private readonly Timer? _callTimeouts;
     private readonly FrozenDictionary<string, int>? _knownCommands;
     private volatile ClientConnection _connection;
+    private readonly CallPipeline? _pipeline;
 
     private TinoClient(EndPoint endPoint, string host, TinoClientOptions options, ClientConnection connection)
     {
@@ -46,6 +47,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         _serializer = options.Serializer ?? TinoMessagePack.DefaultOptions;
         _connection = connection;
         _knownCommands = options.KnownCommands?.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _pipeline = CallPipeline.For(options, SendAsync);
         if (options.CallTimeout != Timeout.InfiniteTimeSpan)
         {
             var period = TimeSpan.FromTicks(Math.Clamp(options.CallTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
@@ -108,6 +110,19 @@ public sealed partial class TinoClient : IAsyncDisposable
     /// <param name="arguments">The arguments, in order.</param>
     public ValueTask<T> CallAsync<T>(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
     {
+        if (_pipeline is not null)
+        {
+            TinoCall call;
+            try
+            {
+                call = NewCall(_pipeline, command, arguments, cancellationToken);
+            }
+            catch (Exception error)
+            {
+                return ValueTask.FromException<T>(error);
+            }
+            return _pipeline.CallAsync<T>(call, _serializer);
+        }
         ArrayBufferWriter<byte> request;
         Activity? span;
         try
@@ -132,6 +147,17 @@ public sealed partial class TinoClient : IAsyncDisposable
     /// <param name="arguments">The arguments, in order.</param>
     public ValueTask CallAsync(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
     {
+        if (_pipeline is not null)
+        {
+            try
+            {
+                return new ValueTask(_pipeline.CallRawAsync(NewCall(_pipeline, command, arguments, cancellationToken)).AsTask());
+            }
+            catch (Exception error)
+            {
+                return ValueTask.FromException(error);
+            }
+        }
         ArrayBufferWriter<byte> request;
         Activity? span;
         try
@@ -154,8 +180,12 @@ public sealed partial class TinoClient : IAsyncDisposable
         {
             ArgumentNullException.ThrowIfNull(arguments);
             Check(command, arguments.Count);
+            if (_pipeline is not null)
+            {
+                return _pipeline.CallRawAsync(_pipeline.NewCall(command, arguments, cancellationToken));
+            }
             span = TinoTelemetry.StartClientCall(command, _endPoint);
-            request = WriteRawRequest(command, arguments, OutgoingContext.For(span, _options));
+            request = WriteRawRequest(command, arguments, OutgoingContext.For(span, _options, _options.Metadata));
         }
         catch (Exception error)
         {
@@ -170,6 +200,37 @@ public sealed partial class TinoClient : IAsyncDisposable
     /// </summary>
     public ValueTask<RespReply> ExecuteAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default) =>
         Send(command, WriteRawRequest(command, arguments, context: default), TinoTelemetry.StartClientCall(command, _endPoint), static (reply, _) => reply, cancellationToken).Task;
+
+    /// <summary>
+    /// Sends a call as the last handler of the client's pipeline: one attempt, with its own client span and the call's
+    /// metadata in its context. The cluster client sends each attempt through the endpoint it picks.
+    /// </summary>
+    internal ValueTask<ReadOnlyMemory<byte>> SendAsync(TinoCall call)
+    {
+        ArrayBufferWriter<byte> request;
+        Activity? span = null;
+        try
+        {
+            span = TinoTelemetry.StartClientCall(call.Command, _endPoint);
+            request = WriteRawRequest(call.Command, call.Arguments, OutgoingContext.For(span, _options, call.Metadata));
+        }
+        catch (Exception error)
+        {
+            if (span is not null)
+            {
+                TinoTelemetry.EndClientCall(span, error.GetType().Name);
+            }
+            return ValueTask.FromException<ReadOnlyMemory<byte>>(error);
+        }
+        return Send(call.Command, request, span, static (reply, _) => RequireBulk(reply).Bytes, call.CancellationToken).Task;
+    }
+
+    /// <summary>A call for the pipeline: checked as a direct call is, its arguments encoded once, for every attempt.</summary>
+    private TinoCall NewCall(CallPipeline pipeline, string command, ReadOnlySpan<TinoArg> arguments, CancellationToken cancellationToken)
+    {
+        Check(command, arguments.Length);
+        return pipeline.NewCall(command, CallPipeline.Encode(arguments, _serializer), cancellationToken);
+    }
 
     /// <summary>Closes the connection; calls in flight fail with <see cref="TinoConnectionException"/>.</summary>
     public async ValueTask DisposeAsync()
@@ -197,7 +258,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         span = TinoTelemetry.StartClientCall(command, _endPoint);
         try
         {
-            var context = OutgoingContext.For(span, _options);
+            var context = OutgoingContext.For(span, _options, _options.Metadata);
             var request = StartRequest(command, arguments.Length, context);
             WriteArguments(request, arguments);
             return request;

@@ -63,6 +63,26 @@ public sealed record TinoClientOptions
     /// </summary>
     public bool SendCallContext { get; init; } = true;
 
+    /// <summary>
+    /// Middleware around every call (<see cref="TinoClient.CallAsync{T}(string, ReadOnlySpan{TinoArg})"/> and its kin; not
+    /// streams, events or <see cref="TinoClient.ExecuteAsync"/>), the first listed running first: each is given the rest of
+    /// the pipeline and returns the handler that runs before it. Composed once, when the client is made.
+    /// </summary>
+    public IReadOnlyList<TinoClientMiddleware>? Middleware { get; init; }
+
+    /// <summary>
+    /// The commands that are safe to run twice (matched case-insensitively), which <see cref="Resilience"/> may send
+    /// again. <c>app.ConnectClientAsync(uri)</c> fills it from the app's commands marked idempotent.
+    /// </summary>
+    public IReadOnlySet<string>? IdempotentCommands { get; init; }
+
+    /// <summary>
+    /// A Polly pipeline run around each call of an idempotent command, after <see cref="Middleware"/>: retries, hedging
+    /// (<see cref="TinoResilience"/> has both, with what is worth another attempt). Calls of other commands are sent once,
+    /// whatever happens, since the client cannot know whether the server ran them. Null (the default) runs none.
+    /// </summary>
+    public Polly.ResiliencePipeline<ReadOnlyMemory<byte>>? Resilience { get; init; }
+
     /// <summary>MessagePack options for arguments and results; null uses Tino's resolver.</summary>
     public MessagePackSerializerOptions? Serializer { get; init; }
 }

@@ -11,8 +11,10 @@ namespace Tino.Client;
 /// </summary>
 /// <remarks>
 /// Calls in flight on an endpoint that dies fail with <see cref="TinoConnectionException"/>; the client never sends a
-/// call twice (it cannot know whether the server ran it), so retrying is the caller's choice. Each endpoint is one
-/// <see cref="TinoClient"/> for calls and one for health checks: two connections per server.
+/// call twice (it cannot know whether the server ran it) unless its command is declared idempotent and the client's
+/// options carry a <see cref="TinoClientOptions.Resilience"/> pipeline: then each retry or hedged attempt goes to the
+/// next healthy endpoint. The options' <see cref="TinoClientOptions.Middleware"/> runs once per call, around them. Each
+/// endpoint is one <see cref="TinoClient"/> for calls and one for health checks: two connections per server.
 /// </remarks>
 /// <example><code>
 /// await using var cluster = await TinoClusterClient.ConnectAsync(["redis://10.0.0.11:7534", "redis://10.0.0.12:7534"]);
@@ -23,11 +25,15 @@ public sealed class TinoClusterClient : IAsyncDisposable
     private readonly ClusterEndPoint[] _endPoints;
     private readonly CancellationTokenSource _disposing = new();
     private readonly Task _healthChecks;
+    private readonly CallPipeline? _pipeline;
+    private readonly MessagePack.MessagePackSerializerOptions _serializer;
     private int _next = -1;
 
     private TinoClusterClient(ClusterEndPoint[] endPoints, TinoClusterOptions options)
     {
         _endPoints = endPoints;
+        _serializer = options.Client.Serializer ?? Serialization.TinoMessagePack.DefaultOptions;
+        _pipeline = CallPipeline.For(options.Client, SendAsync);
         _healthChecks = CheckHealthAsync(options.HealthCheckInterval);
     }
 
@@ -84,6 +90,20 @@ public sealed class TinoClusterClient : IAsyncDisposable
     /// <param name="arguments">The arguments, in order.</param>
     public ValueTask<T> CallAsync<T>(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
     {
+        if (_pipeline is not null)
+        {
+            TinoCall call;
+            try
+            {
+                ArgumentNullException.ThrowIfNull(command);
+                call = _pipeline.NewCall(command, CallPipeline.Encode(arguments, _serializer), cancellationToken);
+            }
+            catch (Exception error)
+            {
+                return ValueTask.FromException<T>(error);
+            }
+            return _pipeline.CallAsync<T>(call, _serializer);
+        }
         var endPoint = Next(out var client);
         return endPoint is null
             ? ValueTask.FromException<T>(NoHealthyEndPoint())
@@ -93,6 +113,10 @@ public sealed class TinoClusterClient : IAsyncDisposable
     /// <summary>Calls <paramref name="command"/> on the next healthy endpoint with arguments that are already MessagePack, as <see cref="TinoClient.CallRawAsync"/> does.</summary>
     public ValueTask<ReadOnlyMemory<byte>> CallRawAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default)
     {
+        if (_pipeline is not null)
+        {
+            return _pipeline.CallRawAsync(_pipeline.NewCall(command, arguments, cancellationToken));
+        }
         var endPoint = Next(out var client);
         return endPoint is null
             ? ValueTask.FromException<ReadOnlyMemory<byte>>(NoHealthyEndPoint())
@@ -197,6 +221,15 @@ public sealed class TinoClusterClient : IAsyncDisposable
             ? new TinoConnectionException("the client was disposed")
             : new TinoConnectionException(
                 $"no healthy endpoint: {string.Join("; ", _endPoints.Select(endPoint => $"{endPoint.Address} ({endPoint.Status.LastError?.Message})"))}");
+
+    /// <summary>One attempt of a call through the pipeline, on the next healthy endpoint.</summary>
+    private ValueTask<ReadOnlyMemory<byte>> SendAsync(TinoCall call)
+    {
+        var endPoint = Next(out var client);
+        return endPoint is null
+            ? ValueTask.FromException<ReadOnlyMemory<byte>>(NoHealthyEndPoint())
+            : Watch(endPoint, client!.SendAsync(call));
+    }
 
     /// <summary>Takes an endpoint out as soon as a call on it finds its connection lost.</summary>
     private static ValueTask<T> Watch<T>(ClusterEndPoint endPoint, ValueTask<T> call) =>

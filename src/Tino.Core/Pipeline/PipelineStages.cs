@@ -36,11 +36,16 @@ internal static class PipelineStages
     /// <summary>
     /// A cancellation or a timeout once the call's deadline has passed (its token fired, or a call it made ran out of the
     /// deadline it passed on) is the caller's DEADLINE_EXCEEDED, not an unexpected error.
+    /// A cancellation once the connection has closed is no error of the handler's: nobody is left to read the reply.
     /// </summary>
-    private static Exception Explained(Exception error, CommandContext context) =>
-        error is OperationCanceledException or TimeoutException && context.DeadlinePassed
-            ? new TinoException(ErrorCodes.DeadlineExceeded, "the call's deadline passed while it ran", error)
-            : error;
+    private static Exception Explained(Exception error, CommandContext context) => error switch
+    {
+        OperationCanceledException or TimeoutException when context.DeadlinePassed =>
+            new TinoException(ErrorCodes.DeadlineExceeded, "the call's deadline passed while it ran", error),
+        OperationCanceledException when context.Connection.Closed.IsCancellationRequested =>
+            new TinoException(ErrorCodes.Cancelled, "the connection closed", error),
+        _ => error,
+    };
 
     /// <summary>
     /// Measures each call (duration, result code) and opens its span, outside the error boundary so that

@@ -100,7 +100,7 @@ let tests (label: string) (create: unit -> TinoApp) : Test =
     let serve body = withApp (create ()) body
     testSequenced <| testList $"Client matrix ({label})" [
         testList "redis-py" [
-            for case in [ "calls"; "errors"; "auth"; "state"; "pipelining"; "large" ] ->
+            for case in [ "calls"; "errors"; "auth"; "state"; "pipelining"; "large"; "context" ] ->
                 test $"redis-py {case}" { serve (fun server -> redisPy server case) }
         ]
         testList "redis-cli" [

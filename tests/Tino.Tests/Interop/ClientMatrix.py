@@ -105,5 +105,19 @@ def large():
     expect(unpack(r.execute_command("CONCAT", pack([text, text]))), text + text, "2 MB of text")
 
 
+def context():
+    r = client()
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    ctx = {"traceparent": traceparent, "timeout_ms": 5000, "meta": {"tenant": "acme"}}
+    expect(unpack(r.execute_command("ADD", b"\xc1" + pack(ctx), pack(1), pack(2))), 3, "a call with a context")
+    late = error_of(lambda: r.execute_command("SLEEP", b"\xc1" + pack({"timeout_ms": 100}), pack(60000)))
+    assert late.startswith("DEADLINE_EXCEEDED"), late
+    bad = error_of(lambda: r.execute_command("ADD", b"\xc1" + pack({"timeout_ms": "soon"}), pack(1), pack(2)))
+    assert bad.startswith('INVALID_CONTEXT "timeout_ms must be an integer'), bad
+    json_context = b'\xc1{"timeout_ms":5000,"meta":{"tenant":"acme"}}'
+    expect(r.execute_command("TINO.JSON", "add", json_context, "1", "2"), b"3", "TINO.JSON with a context")
+    expect(unpack(r.execute_command("ADD", pack(1), pack(1))), 2, "the connection is still usable")
+
+
 globals()[sys.argv[2]]()
 print("ok")
