@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using MessagePack;
 using Tino.Pipeline;
 using Tino.Protocol;
@@ -76,35 +75,27 @@ public sealed class CommandContext
     /// <summary>The context object this call context reads every call's wire context into.</summary>
     internal WireContext WireContext => _wireContext ??= new();
 
-    /// <summary>
-    /// Whether the call has a deadline and it has passed: its token's cancellation, or a nested call's timeout, is then the
-    /// caller's DEADLINE_EXCEEDED.
-    /// </summary>
-    internal bool DeadlinePassed =>
-        _deadlineAt != 0
-        && (Stopwatch.GetTimestamp() >= _deadlineAt || (_deadline is { IsCancellationRequested: true } && !Connection.Closed.IsCancellationRequested));
+    /// <summary>The token of a call whose context asks for one (a deadline, an id to be cancelled by), reused from call to call.</summary>
+    internal CallCancellation Cancellation => _cancellation ??= new CallCancellation(Connection.Closed);
 
-    /// <summary>Makes <see cref="CancellationToken"/> fire in <paramref name="remaining"/> too, with a source reused from call to call.</summary>
-    internal void StartDeadline(TimeSpan remaining)
+    /// <summary>Whether the running call's token is its own (<see cref="Cancellation"/>), not the connection's.</summary>
+    internal bool HasOwnToken { get; private set; }
+
+    /// <summary>Gives the call a token of its own, which also fires in <paramref name="timeout"/> when one is given.</summary>
+    internal void StartOwnToken(TimeSpan? timeout)
     {
-        _deadline ??= CancellationTokenSource.CreateLinkedTokenSource(Connection.Closed);
-        _deadline.CancelAfter(remaining);
-        CancellationToken = _deadline.Token;
-        Deadline = DateTimeOffset.UtcNow + remaining;
-        _deadlineAt = Stopwatch.GetTimestamp() + (long)(remaining.TotalSeconds * Stopwatch.Frequency);
+        CancellationToken = Cancellation.Start(timeout);
+        Deadline = timeout is { } remaining ? DateTimeOffset.UtcNow + remaining : null;
+        HasOwnToken = true;
     }
 
-    /// <summary>Ends the call's deadline: its source is reset for the next call, or replaced when it fired.</summary>
-    internal void EndDeadline()
+    /// <summary>Ends the call's own token: the connection's is the token again.</summary>
+    internal void EndOwnToken()
     {
-        if (_deadline is not null && !_deadline.TryReset())
-        {
-            _deadline.Dispose();
-            _deadline = null;
-        }
+        _cancellation!.End();
         CancellationToken = Connection.Closed;
         Deadline = null;
-        _deadlineAt = 0;
+        HasOwnToken = false;
     }
 
     private static RespArguments EmptyArguments { get; } = new();
@@ -112,6 +103,5 @@ public sealed class CommandContext
     private static IReadOnlyDictionary<string, string> NoMetadata { get; } = new Dictionary<string, string>();
 
     private WireContext? _wireContext;
-    private CancellationTokenSource? _deadline;
-    private long _deadlineAt;
+    private CallCancellation? _cancellation;
 }

@@ -35,6 +35,11 @@ public sealed class ConnectionContext
     /// <summary>When the connection last read bytes (<see cref="System.Diagnostics.Stopwatch"/> ticks): the arrival of the calls they hold, from which their timeouts count.</summary>
     internal long LastReadAt { get; set; }
 
+    /// <summary>The connection's calls that carry an id, for <c>TINO.CANCEL</c>.</summary>
+    internal Pipeline.CallsById Calls => _calls ??= new();
+
+    private Pipeline.CallsById? _calls;
+
     /// <summary>The connection's <see cref="ConnState{T}"/> box, made before the first command that uses it.</summary>
     public object? State { get; internal set; }
 }

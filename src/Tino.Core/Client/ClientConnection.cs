@@ -155,6 +155,7 @@ internal sealed class ClientConnection
                 _queuedLarge.Add(new LargeRequest(_queued.WrittenCount, own, request.Length));
             }
             _waiting.Enqueue(reply);
+            reply.SentOn = this;
             startSending = !_sendLoopRunning;
             _sendLoopRunning = true;
         }

@@ -10,19 +10,20 @@ namespace Tino.Client;
 /// waits, and the client's metadata. Inside a handler serving a call, the deadline is what is left of that call's, when
 /// it is the shorter, and the trace continues the served call's even when the server records no span.
 /// </summary>
-internal readonly record struct OutgoingContext(string? TraceParent, string? TraceState, TimeSpan? Timeout, IReadOnlyDictionary<string, string>? Metadata)
+internal readonly record struct OutgoingContext(string? TraceParent, string? TraceState, TimeSpan? Timeout, IReadOnlyDictionary<string, string>? Metadata, long? Id)
 {
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_scratch;
 
     /// <summary>Whether there is nothing to send: the call goes out as a plain Redis request.</summary>
-    public bool IsEmpty => TraceParent is null && Timeout is null && Metadata is not { Count: > 0 };
+    public bool IsEmpty => TraceParent is null && Timeout is null && Id is null && Metadata is not { Count: > 0 };
 
     /// <summary>
     /// The context of a call about to be written, whose client span is <paramref name="span"/> (null when nothing records
-    /// one), with <paramref name="metadata"/> (the options' when the call went through no middleware).
+    /// one), with <paramref name="metadata"/> (the options' when the call went through no middleware) and
+    /// <paramref name="id"/>, by which the client can cancel it (null when its caller cannot cancel it).
     /// </summary>
-    public static OutgoingContext For(Activity? span, TinoClientOptions options, IReadOnlyDictionary<string, string>? metadata)
+    public static OutgoingContext For(Activity? span, TinoClientOptions options, IReadOnlyDictionary<string, string>? metadata, long? id)
     {
         if (!options.SendCallContext)
         {
@@ -37,21 +38,21 @@ internal readonly record struct OutgoingContext(string? TraceParent, string? Tra
         var trace = span ?? Activity.Current;
         if (trace is { IdFormat: ActivityIdFormat.W3C })
         {
-            return new(trace.Id, trace.TraceStateString, timeout, metadata);
+            return new(trace.Id, trace.TraceStateString, timeout, metadata, id);
         }
         if (inbound is { Parent: var parent } && parent != default)
         {
             var flags = (parent.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "01" : "00";
-            return new($"00-{parent.TraceId.ToHexString()}-{parent.SpanId.ToHexString()}-{flags}", parent.TraceState, timeout, metadata);
+            return new($"00-{parent.TraceId.ToHexString()}-{parent.SpanId.ToHexString()}-{flags}", parent.TraceState, timeout, metadata, id);
         }
-        return new(null, null, timeout, metadata);
+        return new(null, null, timeout, metadata, id);
     }
 
     /// <summary>Writes the context as one bulk string argument.</summary>
     public void Write(IBufferWriter<byte> request)
     {
         var scratch = t_scratch ??= new ArrayBufferWriter<byte>(256);
-        WireContext.Write(request, scratch, TraceParent, TraceState, Timeout, id: null, Metadata);
+        WireContext.Write(request, scratch, TraceParent, TraceState, Timeout, Id, Metadata);
         if (scratch.Capacity > 64 * 1024)
         {
             t_scratch = null;

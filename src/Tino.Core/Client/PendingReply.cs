@@ -17,6 +17,28 @@ internal abstract class PendingReply
     /// <summary>The call's client span, when anything listens to the client's activity source.</summary>
     public Activity? Activity { get; init; }
 
+    /// <summary>
+    /// The id the call's context gave it: cancelling the wait then also cancels the call on the server, with
+    /// <c>TINO.CANCEL &lt;id&gt;</c> on the connection it was sent on. Null: the call has none.
+    /// </summary>
+    public long? CancelId { get; init; }
+
+    /// <summary>The connection the request was written on, once it was.</summary>
+    public ClientConnection? SentOn { get; set; }
+
+    /// <summary>Asks the server to cancel the call, when it has an id and was sent; the cancel's own reply is read and dropped.</summary>
+    protected void CancelOnServer()
+    {
+        if (CancelId is { } id && SentOn is { } connection)
+        {
+            var request = new ArrayBufferWriter<byte>(48);
+            RespWriter.WriteArrayHeader(request, 2);
+            RespWriter.WriteBulkString(request, "TINO.CANCEL"u8);
+            RespWriter.WriteBulkString(request, System.Text.Encoding.ASCII.GetBytes(id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            connection.TrySend(new PendingReply<RespReply>(static (reply, _) => reply, Serialization.TinoMessagePack.DefaultOptions, default), request.WrittenSpan);
+        }
+    }
+
     /// <summary>Reports the call's outcome to the client's meter and ends its span, when anything listens.</summary>
     protected void Observe(Exception? error)
     {
@@ -62,8 +84,7 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
         _options = options;
         if (cancellationToken.CanBeCanceled)
         {
-            _cancellation = cancellationToken.UnsafeRegister(
-                static (state, token) => ((PendingReply<T>)state!).Fail(new OperationCanceledException(token)), this);
+            _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((PendingReply<T>)state!).Cancel(token), this);
         }
     }
 
@@ -141,6 +162,16 @@ internal sealed class PendingReply<T> : PendingReply, IValueTaskSource<T>, IValu
     }
 
     public override bool HasEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>The caller's token fired: the wait ends, and the server is asked to cancel the call.</summary>
+    private void Cancel(CancellationToken token)
+    {
+        if (Volatile.Read(ref _ended) == 0)
+        {
+            Fail(new OperationCanceledException(token));
+            CancelOnServer();
+        }
+    }
 
     public override void Fail(Exception error)
     {

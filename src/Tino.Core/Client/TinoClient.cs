@@ -38,6 +38,7 @@ public sealed partial class TinoClient : IAsyncDisposable
     private readonly FrozenDictionary<string, int>? _knownCommands;
     private volatile ClientConnection _connection;
     private readonly CallPipeline? _pipeline;
+    private long _lastCallId;
 
     private TinoClient(EndPoint endPoint, string host, TinoClientOptions options, ClientConnection connection)
     {
@@ -125,15 +126,17 @@ public sealed partial class TinoClient : IAsyncDisposable
         }
         ArrayBufferWriter<byte> request;
         Activity? span;
+        long? id;
         try
         {
-            request = WriteRequest(command, arguments, out span);
+            id = CallIdFor(cancellationToken);
+            request = WriteRequest(command, arguments, id, out span);
         }
         catch (Exception error)
         {
             return ValueTask.FromException<T>(error);
         }
-        return Send(command, request, span, ReplyDecoder<T>.Decode, cancellationToken, ReplyDecoder<T>.DecodeError, ReplyDecoder<T>.DecodeBulk).Task;
+        return Send(command, request, span, id, ReplyDecoder<T>.Decode, cancellationToken, ReplyDecoder<T>.DecodeError, ReplyDecoder<T>.DecodeBulk).Task;
     }
 
     /// <summary>Calls <paramref name="command"/> for its effect: the reply's value, nil or not, is not decoded.</summary>
@@ -160,15 +163,17 @@ public sealed partial class TinoClient : IAsyncDisposable
         }
         ArrayBufferWriter<byte> request;
         Activity? span;
+        long? id;
         try
         {
-            request = WriteRequest(command, arguments, out span);
+            id = CallIdFor(cancellationToken);
+            request = WriteRequest(command, arguments, id, out span);
         }
         catch (Exception error)
         {
             return ValueTask.FromException(error);
         }
-        return Send(command, request, span, static (reply, _) => RequireBulk(reply) is not null, cancellationToken).VoidTask;
+        return Send(command, request, span, id, static (reply, _) => RequireBulk(reply) is not null, cancellationToken).VoidTask;
     }
 
     /// <summary>Calls <paramref name="command"/> with arguments that are already MessagePack and returns the reply's MessagePack bytes.</summary>
@@ -176,6 +181,7 @@ public sealed partial class TinoClient : IAsyncDisposable
     {
         ArrayBufferWriter<byte> request;
         Activity? span;
+        long? id;
         try
         {
             ArgumentNullException.ThrowIfNull(arguments);
@@ -185,13 +191,14 @@ public sealed partial class TinoClient : IAsyncDisposable
                 return _pipeline.CallRawAsync(_pipeline.NewCall(command, arguments, cancellationToken));
             }
             span = TinoTelemetry.StartClientCall(command, _endPoint);
-            request = WriteRawRequest(command, arguments, OutgoingContext.For(span, _options, _options.Metadata));
+            id = CallIdFor(cancellationToken);
+            request = WriteRawRequest(command, arguments, OutgoingContext.For(span, _options, _options.Metadata, id));
         }
         catch (Exception error)
         {
             return ValueTask.FromException<ReadOnlyMemory<byte>>(error);
         }
-        return Send(command, request, span, static (reply, _) => RequireBulk(reply).Bytes, cancellationToken).Task;
+        return Send(command, request, span, id, static (reply, _) => RequireBulk(reply).Bytes, cancellationToken).Task;
     }
 
     /// <summary>
@@ -199,7 +206,7 @@ public sealed partial class TinoClient : IAsyncDisposable
     /// <c>PING</c>, <c>ECHO</c>, <c>INFO</c>, or a command of a plain Redis server. Error replies still throw.
     /// </summary>
     public ValueTask<RespReply> ExecuteAsync(string command, IReadOnlyList<ReadOnlyMemory<byte>> arguments, CancellationToken cancellationToken = default) =>
-        Send(command, WriteRawRequest(command, arguments, context: default), TinoTelemetry.StartClientCall(command, _endPoint), static (reply, _) => reply, cancellationToken).Task;
+        Send(command, WriteRawRequest(command, arguments, context: default), TinoTelemetry.StartClientCall(command, _endPoint), cancelId: null, static (reply, _) => reply, cancellationToken).Task;
 
     /// <summary>
     /// Sends a call as the last handler of the client's pipeline: one attempt, with its own client span and the call's
@@ -209,10 +216,11 @@ public sealed partial class TinoClient : IAsyncDisposable
     {
         ArrayBufferWriter<byte> request;
         Activity? span = null;
+        var id = CallIdFor(call.CancellationToken);
         try
         {
             span = TinoTelemetry.StartClientCall(call.Command, _endPoint);
-            request = WriteRawRequest(call.Command, call.Arguments, OutgoingContext.For(span, _options, call.Metadata));
+            request = WriteRawRequest(call.Command, call.Arguments, OutgoingContext.For(span, _options, call.Metadata, id));
         }
         catch (Exception error)
         {
@@ -222,8 +230,15 @@ public sealed partial class TinoClient : IAsyncDisposable
             }
             return ValueTask.FromException<ReadOnlyMemory<byte>>(error);
         }
-        return Send(call.Command, request, span, static (reply, _) => RequireBulk(reply).Bytes, call.CancellationToken).Task;
+        return Send(call.Command, request, span, id, static (reply, _) => RequireBulk(reply).Bytes, call.CancellationToken).Task;
     }
+
+    /// <summary>
+    /// An id for a call its caller can cancel, so that cancelling it reaches the server (<c>TINO.CANCEL</c>); a call that
+    /// cannot be cancelled gets none, and sends no bytes for it.
+    /// </summary>
+    private long? CallIdFor(CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled && _options.SendCallContext ? Interlocked.Increment(ref _lastCallId) : null;
 
     /// <summary>A call for the pipeline: checked as a direct call is, its arguments encoded once, for every attempt.</summary>
     private TinoCall NewCall(CallPipeline pipeline, string command, ReadOnlySpan<TinoArg> arguments, CancellationToken cancellationToken)
@@ -252,13 +267,13 @@ public sealed partial class TinoClient : IAsyncDisposable
     /// Writes a call: checked against <see cref="TinoClientOptions.KnownCommands"/>, its client span started, its call
     /// context and its arguments encoded as MessagePack.
     /// </summary>
-    private ArrayBufferWriter<byte> WriteRequest(string command, ReadOnlySpan<TinoArg> arguments, out Activity? span)
+    private ArrayBufferWriter<byte> WriteRequest(string command, ReadOnlySpan<TinoArg> arguments, long? id, out Activity? span)
     {
         Check(command, arguments.Length);
         span = TinoTelemetry.StartClientCall(command, _endPoint);
         try
         {
-            var context = OutgoingContext.For(span, _options, _options.Metadata);
+            var context = OutgoingContext.For(span, _options, _options.Metadata, id);
             var request = StartRequest(command, arguments.Length, context);
             WriteArguments(request, arguments);
             return request;
@@ -345,6 +360,7 @@ public sealed partial class TinoClient : IAsyncDisposable
         string command,
         ArrayBufferWriter<byte> request,
         Activity? span,
+        long? cancelId,
         Func<RespReply, MessagePackSerializerOptions, T> decode,
         CancellationToken cancellationToken,
         Func<TinoRemoteException, MessagePackSerializerOptions, T>? decodeError = null,
@@ -356,6 +372,7 @@ public sealed partial class TinoClient : IAsyncDisposable
             DecodeError = decodeError,
             DecodeBulk = decodeBulk,
             Activity = span,
+            CancelId = cancelId,
         };
         Send(pending, request.WrittenSpan, cancellationToken);
         Shrink(ref t_request);

@@ -28,7 +28,6 @@ internal sealed partial class Connection
     private readonly RespLimits _limits;
     private readonly RespArguments _arguments = new();
     private readonly CancellationTokenSource _closed;
-    private readonly byte[] _peekByte = new byte[1];
     private readonly bool _expectsPlaintext;
     private readonly Queue<(CommandContext Context, ValueTask Reply)> _inFlight = new();
     private readonly Stack<CommandContext> _idleContexts = new();
@@ -121,13 +120,32 @@ internal sealed partial class Connection
                     ServerLog.ConnectionRejected(_logger, Id, "TLS on a plain port", "the client began a TLS handshake; this port serves plain TCP");
                     break;
                 }
-                while (ProcessRequests(ref buffer, out var pending))
+                while (true)
                 {
-                    await (pending.IsCompleted ? pending : AwaitWatchingForHangUpAsync(pending)).ConfigureAwait(false);
+                    if (ProcessRequests(ref buffer, out var pending))
+                    {
+                        if (pending.IsCompleted)
+                        {
+                            await pending.ConfigureAwait(false);
+                            continue;
+                        }
+                    }
+                    else if (_inFlight.Count > 0)
+                    {
+                        // Overlapping calls still running: their replies go out with this read's, in order.
+                        pending = DrainInFlightAsync();
+                    }
+                    else
+                    {
+                        break;
+                    }
+                    read = await AwaitReadingAheadAsync(pending, read, buffer.Start).ConfigureAwait(false);
+                    buffer = read.Buffer.Slice(buffer.Start);
                 }
-                await DrainInFlightAsync().ConfigureAwait(false);
                 TrackUnfinishedRequest(buffer);
-                TinoTelemetry.Received(read.Buffer.Length - buffer.Length);
+                var consumed = read.Buffer.Length - buffer.Length;
+                TinoTelemetry.Received(consumed);
+                _consumedBytes += consumed;
                 _input.AdvanceTo(buffer.Start, buffer.End);
                 _channel?.Input.ExpectUnreadBytes(_unreadRequestBytes);
                 TinoTelemetry.Sent(_output.UnflushedBytes);

@@ -35,13 +35,15 @@ internal static class PipelineStages
 
     /// <summary>
     /// A cancellation or a timeout once the call's deadline has passed (its token fired, or a call it made ran out of the
-    /// deadline it passed on) is the caller's DEADLINE_EXCEEDED, not an unexpected error.
-    /// A cancellation once the connection has closed is no error of the handler's: nobody is left to read the reply.
+    /// deadline it passed on) is the caller's DEADLINE_EXCEEDED, and one its caller asked for is CANCELLED: neither is
+    /// an unexpected error. Nor is a cancellation once the connection has closed: nobody is left to read the reply.
     /// </summary>
     private static Exception Explained(Exception error, CommandContext context) => error switch
     {
-        OperationCanceledException or TimeoutException when context.DeadlinePassed =>
+        OperationCanceledException or TimeoutException when context.HasOwnToken && context.Cancellation.DeadlinePassed =>
             new TinoException(ErrorCodes.DeadlineExceeded, "the call's deadline passed while it ran", error),
+        OperationCanceledException when context.HasOwnToken && context.Cancellation.CancelledByCaller =>
+            new TinoException(ErrorCodes.Cancelled, "the caller cancelled the call", error),
         OperationCanceledException when context.Connection.Closed.IsCancellationRequested =>
             new TinoException(ErrorCodes.Cancelled, "the connection closed", error),
         _ => error,

@@ -8,7 +8,7 @@ internal static class ReservedNames
     public static FrozenSet<string> All { get; } = new[]
     {
         "PING", "ECHO", "QUIT", "AUTH", "HELLO", "CLIENT", "SELECT", "CONFIG", "INFO", "COMMAND",
-        "TINO.SCHEMA", "TINO.JSON", "TINO.CODEC", "TINO.HEALTH",
+        "TINO.SCHEMA", "TINO.JSON", "TINO.CODEC", "TINO.HEALTH", "TINO.CANCEL",
         "ITER", "NEXT", "CLOSE",
         "SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);

@@ -5,8 +5,8 @@ namespace Tino.Pipeline;
 
 /// <summary>
 /// The first stage of every command: reads the call context a call may carry before its arguments (trace, deadline,
-/// metadata), refuses a call that arrived after its deadline or with a malformed context, and arms the handler's token
-/// for the deadline. A call without a context costs a look at its first argument's first byte.
+/// metadata), refuses a call that arrived after its deadline, was cancelled before it started, or has a malformed
+/// context, and gives the handler a token of its own for the deadline and for <c>TINO.CANCEL</c>. A call without a context costs a look at its first argument's first byte.
 /// </summary>
 internal static class WireContextStage
 {
@@ -33,11 +33,15 @@ internal static class WireContextStage
             {
                 return Refuse(context, command, ErrorCodes.DeadlineExceeded, $"\"the call arrived after its {timeout.TotalMilliseconds:0} ms timeout; it was not run\"");
             }
-            // A stream's token belongs to its cursor, which outlives the call that opens it: the deadline refuses late ones only.
-            if (!context.OpensCursor)
-            {
-                context.StartDeadline(remaining.Value);
-            }
+        }
+        if (wire.Id is { } id && !context.Connection.Calls.TryStart(id, context))
+        {
+            return Refuse(context, command, ErrorCodes.Cancelled, "\"the caller cancelled the call before it started; it was not run\"");
+        }
+        // A stream's token belongs to its cursor, which outlives the call that opens it: the deadline refuses late ones only.
+        if ((remaining is not null || wire.Id is not null) && !context.OpensCursor)
+        {
+            context.StartOwnToken(remaining);
         }
         context.Caller = wire;
         var previous = InboundCall.Enter(remaining, wire.Parent);
@@ -78,10 +82,15 @@ internal static class WireContextStage
 
     private static void End(CommandContext context)
     {
-        context.Caller = null;
-        if (context.Deadline is not null)
+        if (context.Caller?.Id is { } id)
         {
-            context.EndDeadline();
+            // Forgotten before the token is reset, so that a cancel arriving now cannot fire the next call's token.
+            context.Connection.Calls.End(id);
+        }
+        context.Caller = null;
+        if (context.HasOwnToken)
+        {
+            context.EndOwnToken();
         }
     }
 

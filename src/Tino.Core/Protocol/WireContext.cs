@@ -215,7 +215,7 @@ internal sealed class WireContext
     }
 
     /// <summary>Writes a context argument as a RESP bulk string: the marker, then the map of what is given.</summary>
-    public static void Write(IBufferWriter<byte> request, ArrayBufferWriter<byte> scratch, string? traceParent, string? traceState, TimeSpan? timeout, string? id, IReadOnlyDictionary<string, string>? metadata)
+    public static void Write(IBufferWriter<byte> request, ArrayBufferWriter<byte> scratch, string? traceParent, string? traceState, TimeSpan? timeout, long? id, IReadOnlyDictionary<string, string>? metadata)
     {
         scratch.ResetWrittenCount();
         scratch.GetSpan(1)[0] = Marker;
@@ -238,10 +238,10 @@ internal sealed class WireContext
             writer.WriteString("timeout_ms"u8);
             writer.Write((long)Math.Clamp(Math.Ceiling(wait.TotalMilliseconds), 0, MaxTimeout.TotalMilliseconds));
         }
-        if (id is not null)
+        if (id is { } callId)
         {
             writer.WriteString("id"u8);
-            writer.Write(id);
+            writer.Write(callId);
         }
         if (metadataCount > 0)
         {

@@ -265,7 +265,7 @@ let tests =
         ]
         testList "COMMAND" [
             test "COMMAND COUNT counts built-ins and the app's commands" {
-                withServer (fun server -> Expect.equal (reply server "COMMAND COUNT") ":38\r\n" "14 built-ins, 7 for streams and events, 17 commands")
+                withServer (fun server -> Expect.equal (reply server "COMMAND COUNT") ":39\r\n" "15 built-ins, 7 for streams and events, 17 commands")
             }
             test "COMMAND INFO replies Redis 7's ten-element entry, and nil for an unknown name" {
                 withServer (fun server ->
@@ -277,7 +277,7 @@ let tests =
                 withServer (fun server ->
                     use c = connect server
                     let all = c.Call("COMMAND")
-                    Expect.equal all.Items.Count 38 "every command"
+                    Expect.equal all.Items.Count 39 "every command"
                     for entry in all.Items do
                         Expect.equal entry.Items.Count 10 "ten elements"
                         Expect.equal [ entry.Items[0].Kind; entry.Items[1].Kind; entry.Items[2].Kind; entry.Items[3].Kind ]
@@ -298,7 +298,7 @@ let tests =
                 withServer (fun server ->
                     use c = connect server
                     let hints = hints (c.Call("COMMAND", ascii "DOCS"))
-                    Expect.equal hints.Count 38 "every command"
+                    Expect.equal hints.Count 39 "every command"
                     Expect.equal hints["ADD"] "a b" "names of the parameters"
                     Expect.equal hints["CREATE_NOTE"] "note" "one parameter"
                     Expect.equal hints["READ_NOTES"] "" "none"

@@ -27,7 +27,7 @@ let building =
         test "every built-in the server answers is a reserved name" {
             let builtins =
                 [ for b in Tino.Hosting.Commands.Builtins.All -> b.Name ]
-            Expect.hasLength builtins 21 "14 built-ins and 7 for streams and events"
+            Expect.hasLength builtins 22 "15 built-ins and 7 for streams and events"
             for name in builtins do
                 Expect.isTrue (ReservedNames.All.Contains name) $"{name} is reserved, so no app can shadow it"
             Expect.equal ReservedNames.All.Count builtins.Length "every reserved name is a built-in"

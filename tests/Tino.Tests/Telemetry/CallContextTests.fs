@@ -34,8 +34,10 @@ type Seen = { Middleware: ConcurrentQueue<string>; Ran: ConcurrentQueue<string>;
 
 let newSeen () = { Middleware = ConcurrentQueue(); Ran = ConcurrentQueue(); Cancelled = ConcurrentQueue() }
 
-let app (seen: Seen) =
+/// The test app, running up to `calls` calls of a connection at once.
+let appWithCalls (seen: Seen) (calls: int) =
     tino {
+        max_concurrent_calls calls
         command "add" (fun (a: int) (b: int) ->
             seen.Ran.Enqueue "add"
             a + b)
@@ -61,6 +63,8 @@ let app (seen: Seen) =
             | _ -> ()
             next context)
     }
+
+let app (seen: Seen) = appWithCalls seen 1
 
 [<Tests>]
 let wire =
@@ -151,12 +155,65 @@ let wire =
         }
     ]
 
+let connectClient (server: Hosting.TinoServer) (options: TinoClientOptions) =
+    TinoClient.ConnectAsync($"redis://127.0.0.1:{portOf server}", options).GetAwaiter().GetResult()
+
+/// Waits until `seen` shows `what`, for a call that must have started before the test goes on.
+let waitFor (queue: ConcurrentQueue<string>) (what: string) =
+    let started = Stopwatch.StartNew()
+    while not (Seq.contains what queue) && started.Elapsed < TimeSpan.FromSeconds 10.0 do
+        Thread.Sleep 10
+    Expect.contains queue what $"{what} happened"
+
+[<Tests>]
+let cancelling =
+    testSequenced <| testList "Cancelling a call" [
+        for overlap in [ 1; 4 ] do
+            yield test $"TINO.CANCEL fires the running call's token; the call replies CANCELLED, the cancel 1 (calls per connection: {overlap})" {
+                let seen = newSeen ()
+                withApp (appWithCalls seen overlap) (fun server ->
+                    use c = connect server
+                    c.Send(request "wait" [ contextOf [ "id", box "job-1" ]; mp 60_000 ])
+                    waitFor seen.Ran "wait"
+                    c.Send(request "TINO.CANCEL" [ ascii "job-1" ])
+                    Expect.equal (errorText (c.ReadReply())) "CANCELLED \"the caller cancelled the call\"" "the call's reply, in its place"
+                    Expect.equal (c.ReadReply()).Integer 1L "the cancel took effect"
+                    Expect.equal (c.Call("TINO.CANCEL", ascii "job-1")).Integer 0L "a finished call cannot be cancelled"
+                    Expect.equal (value<int> (c.Call("add", mp 1, mp 2))) 3 "the connection goes on")
+                Expect.equal (List.ofSeq seen.Cancelled) [ "wait" ] "the handler's token fired"
+            }
+        yield test "a call cancelled before it started is not run" {
+            let seen = newSeen ()
+            withApp (app seen) (fun server ->
+                use c = connect server
+                c.Send(Array.concat [ request "wait" [ mp 300 ]; request "add" [ contextOf [ "id", box 7 ]; mp 1; mp 2 ]; request "TINO.CANCEL" [ ascii "7" ] ])
+                Expect.equal (value<int> (c.ReadReply())) 300 "the running call"
+                Expect.stringStarts (errorText (c.ReadReply())) "CANCELLED \"the caller cancelled the call before it started" "the cancelled one"
+                Expect.equal (c.ReadReply()).Integer 1L "the cancel took effect"
+                Expect.equal (c.Call("TINO.CANCEL", ascii "unknown")).Integer 0L "no such call")
+            Expect.equal (List.ofSeq seen.Ran) [ "wait" ] "add never ran"
+        }
+        yield test "cancelling TinoClient's call fires the handler's token on the server" {
+            let seen = newSeen ()
+            withApp (app seen) (fun server ->
+                let client = connectClient server TinoClientOptions.Default
+                try
+                    use cancel = new CancellationTokenSource()
+                    let pending = client.CallAsync<int>("wait", cancel.Token, ReadOnlySpan [| TinoArg.op_Implicit 60_000 |]).AsTask()
+                    waitFor seen.Ran "wait"
+                    cancel.Cancel()
+                    Expect.throwsT<OperationCanceledException> (fun () -> pending.GetAwaiter().GetResult() |> ignore) "the wait ends at once"
+                    waitFor seen.Cancelled "wait"
+                    Expect.equal (client.CallAsync<int>("add", CancellationToken.None, ReadOnlySpan [| TinoArg.op_Implicit 1; TinoArg.op_Implicit 2 |]).AsTask().Result) 3 "the client goes on"
+                finally
+                    client.DisposeAsync().AsTask().Wait())
+        }
+    ]
+
 /// Calls `command` on `client` without arguments.
 let callNoArgs<'T> (client: TinoClient) (command: string) (token: CancellationToken) =
     client.CallAsync<'T>(command, token, ReadOnlySpan<TinoArg>([||])).AsTask()
 
-let connectClient (server: Hosting.TinoServer) (options: TinoClientOptions) =
-    TinoClient.ConnectAsync($"redis://127.0.0.1:{portOf server}", options).GetAwaiter().GetResult()
 
 [<Tests>]
 let acrossServices =

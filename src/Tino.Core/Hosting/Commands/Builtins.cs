@@ -7,6 +7,10 @@ namespace Tino.Hosting.Commands;
 /// </summary>
 internal static class Builtins
 {
+    /// <summary>TINO.CANCEL, which the connection also looks for in the requests queued behind a running call.</summary>
+    public static ServerCommand Cancel { get; } = ServerCommand.ForBuiltin(
+        "tino.cancel", 2, "tino", "Cancels this connection's call whose context gave that id: replies 1 if its token fired or it was refused, else 0", "id", ConnectionCommands.Cancel);
+
     public static IReadOnlyList<ServerCommand> All { get; } =
     [
         ServerCommand.ForBuiltin("ping", -1, "connection", "Replies PONG, or the message given", "message?", ConnectionCommands.Ping, allowedWhileSubscribed: true),
@@ -22,6 +26,7 @@ internal static class Builtins
         ServerCommand.ForBuiltin("tino.schema", 1, "tino", "The MessagePack description of every command", "", ConnectionCommands.Schema),
         ServerCommand.ForBuiltin("tino.json", -2, "tino", "Calls a command with JSON arguments and replies JSON", "command argument*", JsonCalls.CallNamed),
         ServerCommand.ForBuiltin("tino.health", 1, "tino", "READY when the server takes calls, else NOT_READY and why (starting, draining, a failed check)", "", ConnectionCommands.Health),
+        Cancel,
         ServerCommand.ForBuiltin("tino.codec", 2, "tino", "Switches this connection's arguments and replies to JSON or MessagePack", "json|msgpack", JsonCalls.SwitchCodec),
         ServerCommand.ForBuiltin("iter", -2, "tino", "Starts a stream command: replies a cursor and a first batch", "command argument*", StreamCursors.Iter),
         ServerCommand.ForBuiltin("next", -2, "tino", "The next batch of a stream's cursor (count: 64 by default)", "cursor count?", StreamCursors.Next),

@@ -182,6 +182,13 @@ internal static class ConnectionCommands
         return default;
     }
 
+    /// <summary>TINO.CANCEL &lt;id&gt;, in its turn: whether the cancel took effect, now or when it was read ahead of its turn.</summary>
+    public static ValueTask Cancel(Session session, RespArguments args)
+    {
+        RespWriter.WriteInteger(session.Output, session.Context.Calls.Cancel(args.GetText(0)) ? 1 : 0);
+        return default;
+    }
+
     /// <summary>TINO.HEALTH: <c>+READY</c>, or <c>-NOT_READY "reason"</c>, for load balancers and readiness probes.</summary>
     public static ValueTask Health(Session session, RespArguments args)
     {

@@ -47,6 +47,15 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
     internal int BufferLength => _buffer?.Length ?? 0;
 
     /// <summary>
+    /// Set while the connection reads ahead during a call: the bytes held stay where they are (the call may borrow
+    /// them, and the connection's positions point into them), so a read only fills the room after them.
+    /// </summary>
+    internal bool Pinned { get; set; }
+
+    /// <summary>How many bytes a pinned read can take: the room after the bytes held.</summary>
+    internal int FreeBytes => _buffer is null ? 0 : _buffer.Length - _end;
+
+    /// <summary>
     /// Tells the reader, after <see cref="AdvanceTo(SequencePosition, SequencePosition)"/>, how large the unread request is
     /// known to be (0: not known), so that the buffer grows to that size rather than doubling past it.
     /// </summary>
@@ -146,7 +155,7 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
         if (received > 0)
         {
             _end += (int)received;
-            while (received == free && _end - _start < MaxEagerReadBytes)
+            while (received == free && !Pinned && _end - _start < MaxEagerReadBytes)
             {
                 Grow();
                 free = _buffer.Length - _end;
@@ -232,7 +241,7 @@ internal sealed class SocketChannelReader(SocketChannel channel) : PipeReader, I
             _start = _end = _examined = 0;
             return;
         }
-        if (_buffer.Length - _end >= MinimumReadSize)
+        if (_buffer.Length - _end >= MinimumReadSize || Pinned)
         {
             return;
         }
