@@ -17,6 +17,7 @@ open Tino.Client
 open Tino.FSharp
 open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Hosting.ServerTests
+open Tino.Tests.Interop.ClientInteropTests
 
 /// A context argument: the marker byte, then the MessagePack map of `entries` (values: strings, integers, string maps).
 let contextOf (entries: (string * objnull) list) : byte[] =
@@ -41,6 +42,7 @@ let appWithCalls (seen: Seen) (calls: int) =
         command "add" (fun (a: int) (b: int) ->
             seen.Ran.Enqueue "add"
             a + b)
+        command "count" (fun (n: int) -> Seq.init n id)
         command "tenant" (fun (call: CallContext) ->
             match call.Metadata.TryGetValue "tenant" with
             | true, tenant -> tenant
@@ -134,7 +136,10 @@ let wire =
                 c.Send(Array.append (request "wait" [ mp 300 ]) (request "add" [ contextOf [ "timeout_ms", box 50 ]; mp 1; mp 2 ]))
                 Expect.equal (value<int> (c.ReadReply())) 300 "the slow call"
                 Expect.stringStarts (errorText (c.ReadReply())) "DEADLINE_EXCEEDED \"the call arrived after its 50 ms timeout" "the late call"
-                Expect.stringStarts (errorText (c.Call("add", contextOf [ "timeout_ms", box 0 ], mp 1, mp 2))) "DEADLINE_EXCEEDED" "timeout 0 is late by definition")
+                Expect.stringStarts (errorText (c.Call("add", contextOf [ "timeout_ms", box 0 ], mp 1, mp 2))) "DEADLINE_EXCEEDED" "timeout 0 is late by definition"
+                Expect.stringStarts (errorText (c.Call("ITER", ascii "count", contextOf [ "timeout_ms", box 0 ], mp 3))) "DEADLINE_EXCEEDED" "a stream too"
+                let opened = c.Call("ITER", ascii "count", contextOf [ "timeout_ms", box 5_000 ], mp 3)
+                Expect.equal (opened.Items[1].Items |> Seq.map value<int> |> List.ofSeq) [ 0; 1; 2 ] "a stream within its deadline")
             Expect.equal (List.ofSeq seen.Ran) [ "wait" ] "add never ran"
         }
         test "a handler sees its deadline, and the server's span is the child of the caller's traceparent" {
@@ -265,3 +270,17 @@ let acrossServices =
             Expect.equal leafServer.ParentSpanId leafClient.SpanId "C's server span is a child of B's client span"
         }
     ]
+
+[<Tests>]
+let sample =
+    test "the README's services sample runs, prints what its comments say, and is shown as it is" {
+        let code, out, err = Tino.Tests.Interop.RealClientTests.run "dotnet" [ Tino.Tests.ScaleOut.Processes.sampleDll "Services.CSharp" ] (TimeSpan.FromMinutes 1.0)
+        Expect.equal code 0 $"exit code ({err})"
+        let printed =
+            [ "caller: place_order"; "inventory: stock for orders"; "apples: 7 in stock"
+              "inventory: recount for orders"; "inventory: recount cancelled by its caller" ]
+        Expect.equal (out.Replace("\r", "")) (String.Join("\n", printed) + "\n") "the deadline reached inventory, and the cancel did"
+        let path = "samples/Services.CSharp/Program.cs"
+        let source = IO.File.ReadAllText(IO.Path.Combine(__SOURCE_DIRECTORY__, "..", "..", "..", path))
+        Expect.equal (readmeBlock path) source path
+    }
