@@ -6,7 +6,7 @@
 // something fails.
 // The modules under bench/driver/ are loaded here once, in order (a file #load-ed twice would define its types twice).
 #load "driver/Processes.fsx" "driver/Model.fsx" "driver/Measurements.fsx" "driver/Comparisons.fsx"
-#load "driver/Payloads.fsx" "driver/Structured.fsx" "driver/PayloadMemory.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
+#load "driver/Payloads.fsx" "driver/CallContext.fsx" "driver/Structured.fsx" "driver/PayloadMemory.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
 
 open System
 open System.IO
@@ -48,7 +48,8 @@ let garnetVersion (installed: Outcome<unit>) =
     | Measured() -> [ ("garnet-server", firstLine garnetProgram [ "--version" ]) ]
     | _ -> []
 
-/// Tino and redis-server stay up for the throughput comparisons; each peer runs only for its own.
+/// Tino and redis-server stay up for the throughput comparisons and the call context's cost; each peer runs only for
+/// its own.
 let throughput (grpcBuilt: Outcome<unit>) (httpBuilt: Outcome<unit>) =
     let tinoPort = freePort 7611
     let redisPort = freePort (tinoPort + 1)
@@ -63,7 +64,8 @@ let throughput (grpcBuilt: Outcome<unit>) (httpBuilt: Outcome<unit>) =
             [ redisClients settings tinoPort redisPort
               peerComparison settings tinoPort grpcPeer grpcBuilt 5.0
               peerComparison settings tinoPort httpPeer httpBuilt 5.0 ]
-        pipelines @ clients, sweep, cpu
+        let context = CallContext.measure settings tinoPort
+        pipelines @ clients, context, sweep, cpu
     finally
         stop tino
         stop redis
@@ -96,7 +98,7 @@ let failures (run: Run) =
     + failed run.Allocation.Outcome
     + (run.Cpu |> List.sumBy (fun figure -> failed figure.Outcome))
     + failed run.PayloadMemory
-    + ([ run.Payloads; run.Structured ]
+    + ([ run.Payloads; run.Structured; Measured [ run.CallContext ] ]
        |> List.sumBy (function
            | Measured groups -> groups |> List.sumBy (fun group -> group.Figures |> List.sumBy (fun figure -> failed figure.Outcome))
            | outcome -> failed outcome))
@@ -109,7 +111,7 @@ let main () =
         let grpcBuilt, httpBuilt, garnetInstalled = buildAll ()
         let machine = Machine.machine ()
         let versions = Machine.versions () @ garnetVersion garnetInstalled
-        let comparisons, sweep, cpu = throughput grpcBuilt httpBuilt
+        let comparisons, context, sweep, cpu = throughput grpcBuilt httpBuilt
         let payloadPorts = Payloads.ports 7641
         let payloads = attempt "payloads" (fun () -> Payloads.measure settings payloadPorts garnetInstalled)
         let payloadMemory = attempt "payload memory" (fun () -> PayloadMemory.measure settings 7661)
@@ -128,6 +130,7 @@ let main () =
               Machine = machine @ load
               Versions = versions
               Comparisons = comparisons
+              CallContext = context
               Sweep = sweep
               Memory = memory
               Allocation = allocation

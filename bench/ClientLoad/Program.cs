@@ -5,11 +5,14 @@
 // many bytes (an interop server), or StackExchange.Redis calling ECHO with them (redis-server, Garnet).
 // With --shape <order|orders|order-fs|orders-fs>, a structured payload sent and returned instead (Targets.Orders.cs):
 // Tino's echo_order commands (bench/Peers/TinoOrders), ECHO of its MessagePack, gRPC's or the HTTP peer's echo.
+// With --context <none|timeout|full>, the Tino client's add(1, 2) with that call context (Targets.Context.cs): none,
+// timeout_ms only (the default client, also without the option), or timeout_ms, a traceparent and two metadata entries.
 //
 // Usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2]
 //                   [--payload <bytes>]   (tino and redis only)
 //                   [--shape <order|orders|order-fs|orders-fs>]   (the -fs shapes: tino and redis only)
 //                   [--connections 1]   (clients, each its own connection; caller i calls through client i mod n)
+//                   [--context <none|timeout|full>]   (tino's add(1, 2) only; timeout unless told)
 //
 // Drivers (bench/client-benchmark.sh and others) read the last stdout line, exactly "calls/s: <integer>".
 // Every reply is checked; any failed call ends the run with a non-zero exit code and no such line.
@@ -17,7 +20,7 @@ using System.Diagnostics;
 using System.Globalization;
 
 const string Usage =
-    "usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2] [--payload <bytes> | --shape <order|orders|order-fs|orders-fs>] [--connections 1]";
+    "usage: ClientLoad --target <tino|redis|grpc|http> --address <host:port> [--callers 50] [--seconds 5] [--warmup 2] [--payload <bytes> | --shape <order|orders|order-fs|orders-fs> | --context <none|timeout|full>] [--connections 1]";
 
 string targetName;
 string address;
@@ -26,6 +29,7 @@ double seconds;
 double warmup;
 int? payload;
 string? shape;
+string? context;
 int connections;
 try
 {
@@ -44,6 +48,11 @@ try
     if (shape is not null && (payload is not null || !Target.Shapes.Contains(shape)))
     {
         throw new ArgumentException($"--shape takes one of {string.Join(", ", Target.Shapes)}, and not with --payload");
+    }
+    context = Option("--context");
+    if (context is not null && (targetName != "tino" || payload is not null || shape is not null || !Target.ContextModes.Contains(context)))
+    {
+        throw new ArgumentException($"--context takes one of {string.Join(", ", Target.ContextModes)}, with the tino target's add(1, 2) only");
     }
     if (callers < 1 || seconds <= 0 || warmup < 0 || payload < 1 || connections < 1 || connections > callers)
     {
@@ -72,11 +81,13 @@ try
             {
                 ({ } size, _) => await Target.ConnectEchoAsync(targetName, address, size),
                 (_, { } structured) => await Target.ConnectOrdersAsync(targetName, address, structured),
-                _ => await Target.ConnectAsync(targetName, address),
+                _ => await Target.ConnectAsync(targetName, address, context),
             });
         }
         var calls = targets.Select(target => target.Call).ToArray();
         Console.WriteLine($"{targets[0].Description} at {address}{(connections > 1 ? $", {connections} clients" : "")}");
+        // Started here, the callers' trace is current on every caller's flow (null unless --context full).
+        using var trace = Target.StartTrace(context);
         Console.WriteLine($"callers: {callers}, warm-up: {warmup.ToString(CultureInfo.InvariantCulture)} s, measured: {seconds.ToString(CultureInfo.InvariantCulture)} s");
         if (warmup > 0)
         {

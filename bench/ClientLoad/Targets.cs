@@ -17,10 +17,14 @@ sealed partial class Target(string description, Func<Task> call, IAsyncDisposabl
 
     public IAsyncDisposable Client { get; } = client;
 
-    /// <summary>Connects the client of <paramref name="name"/> (tino, redis, grpc or http) to <paramref name="address"/>.</summary>
-    public static async Task<Target> ConnectAsync(string name, string address) => name switch
+    /// <summary>
+    /// Connects the client of <paramref name="name"/> (tino, redis, grpc or http) to <paramref name="address"/>; the Tino
+    /// client's calls carry the call context <paramref name="context"/> names (<see cref="ContextModes"/>; null: the
+    /// default client's).
+    /// </summary>
+    public static async Task<Target> ConnectAsync(string name, string address, string? context = null) => name switch
     {
-        "tino" => await Tino(address),
+        "tino" => await Tino(address, context),
         "redis" => await Redis(address),
         "grpc" => Grpc(address),
         "http" => Http(address),
@@ -28,10 +32,10 @@ sealed partial class Target(string description, Func<Task> call, IAsyncDisposabl
     };
 
     // The Tino client: one connection; concurrent calls share it and their requests leave in shared writes.
-    static async Task<Target> Tino(string address)
+    static async Task<Target> Tino(string address, string? context)
     {
-        var client = await TinoClient.ConnectAsync($"redis://{address}");
-        return new Target("Tino client, add(1, 2), one connection", async () =>
+        var client = await TinoClient.ConnectAsync($"redis://{address}", ContextOptions(context));
+        return new Target($"Tino client, add(1, 2), call context: {ContextShown(context)}, one connection", async () =>
         {
             var sum = await client.CallAsync<long>("add", 1, 2);
             if (sum != 3)

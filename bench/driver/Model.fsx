@@ -192,6 +192,8 @@ type Run =
       Machine: (string * string) list
       Versions: (string * string) list
       Comparisons: Comparison list
+      /// The Tino client's add(1, 2) without a call context and with two kinds of one (CallContext.fsx).
+      CallContext: PayloadGroup
       Sweep: Sweep
       Memory: MemoryFigure
       Allocation: AllocationFigure

@@ -280,6 +280,7 @@ let markdown (run: Run) =
         @ summary run
         @ [ "## Tino against redis-server, and against other RPC stacks"; "" ]
         @ (run.Comparisons |> List.collect comparisonSection)
+        @ payloadGroupSection run.CallContext
         @ (run.Cpu |> List.collect cpuSection)
         @ sweepSection run.Settings run.Sweep
         @ memorySection run.Settings run.Memory

@@ -62,7 +62,9 @@ internal sealed class AppPipeline
             // Folded in reverse onto the handler, so the first stage listed runs first.
             var stages = new List<CommandMiddleware>
             {
-                WireContextStage.Read(handler.Name.ToUpperInvariant()), PipelineStages.Telemetry(handler.Name.ToUpperInvariant()), errorBoundary,
+                WireContextStage.Read(handler.Name.ToUpperInvariant(), WireContextStage.ServesInScope(app, handler)),
+                PipelineStages.Telemetry(handler.Name.ToUpperInvariant()),
+                errorBoundary,
             };
             if (handler.RequiresAuth)
             {

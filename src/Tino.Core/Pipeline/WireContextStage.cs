@@ -10,16 +10,31 @@ namespace Tino.Pipeline;
 /// </summary>
 internal static class WireContextStage
 {
-    public static CommandMiddleware Read(string command) => next => context =>
+    /// <param name="command">The command's name, for the measurements of a refused call.</param>
+    /// <param name="inScope">
+    /// Whether a call gets a token of its own and is the current call for the client calls its code makes
+    /// (<see cref="ServesInScope"/>); otherwise its context is read, checked and shown to it, at no further cost.
+    /// </param>
+    public static CommandMiddleware Read(string command, bool inScope) => next => context =>
     {
         var arguments = context.Arguments;
-        return arguments.Count > 0 && WireContext.IsContext(arguments[0]) ? RunWithContext(next, context, command) : next(context);
+        return arguments.Count > 0 && WireContext.IsContext(arguments[0]) ? RunWithContext(next, context, command, inScope) : next(context);
     };
 
-    private static ValueTask RunWithContext(CommandDelegate next, CommandContext context, string command)
+    /// <summary>
+    /// Whether anything in a command's pipeline can see a token or make a call in time: the app's middleware, a handler
+    /// that takes a <see cref="CancellationToken"/> or <see cref="CallContext"/>, or one that is asynchronous or streams.
+    /// A synchronous handler that takes neither (ADD) can do nothing with a deadline timer or a cancel, so it is not given one.
+    /// </summary>
+    public static bool ServesInScope(TinoApp app, CommandHandler handler) =>
+        app.Middleware.Length > 0
+        || handler.Parameters.Any(parameter => parameter.Source is ParameterSource.CancellationToken or ParameterSource.CallContext)
+        || HandlerBinder.ReplyType(handler.ResultType) != handler.ResultType;
+
+    private static ValueTask RunWithContext(CommandDelegate next, CommandContext context, string command, bool inScope)
     {
         var wire = context.WireContext;
-        if (!wire.TryRead(context.Arguments[0], out var error))
+        if (!wire.TryRead(context.Arguments[0], materialize: inScope || TinoTelemetry.CallsObserved, out var error))
         {
             return Refuse(context, command, ErrorCodes.InvalidContext, TinoException.JsonQuote(error));
         }
@@ -38,12 +53,16 @@ internal static class WireContextStage
         {
             return Refuse(context, command, ErrorCodes.Cancelled, "\"the caller cancelled the call before it started; it was not run\"");
         }
+        context.Caller = wire;
+        if (!inScope)
+        {
+            return RunOutOfScope(next, context);
+        }
         // A stream's token belongs to its cursor, which outlives the call that opens it: the deadline refuses late ones only.
         if ((remaining is not null || wire.Id is not null) && !context.OpensCursor)
         {
             context.StartOwnToken(remaining);
         }
-        context.Caller = wire;
         var previous = InboundCall.Enter(remaining, wire.Parent);
         ValueTask pending;
         try
@@ -66,6 +85,19 @@ internal static class WireContextStage
             return default;
         }
         return EndAfter(pending, context);
+    }
+
+    /// <summary>A call whose handler is synchronous and takes no token: it runs to its end now, with nothing to arm.</summary>
+    private static ValueTask RunOutOfScope(CommandDelegate next, CommandContext context)
+    {
+        try
+        {
+            return next(context);
+        }
+        finally
+        {
+            End(context);
+        }
     }
 
     private static async ValueTask EndAfter(ValueTask pending, CommandContext context)

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using MessagePack;
 
 namespace Tino.Protocol;
@@ -32,6 +34,7 @@ internal sealed class WireContext
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
+    private bool _materialize;
 
     /// <summary>The caller's span, from <c>traceparent</c> and <c>tracestate</c>; default when the context has none.</summary>
     public ActivityContext Parent { get; private set; }
@@ -56,12 +59,25 @@ internal sealed class WireContext
     }
 
     /// <summary>Reads a marked argument's map into this instance; false with the reason when it is malformed.</summary>
-    public bool TryRead(in ReadOnlySequence<byte> argument, [NotNullWhen(false)] out string? error)
+    /// <param name="argument">The marked argument.</param>
+    /// <param name="materialize">
+    /// Whether the call can use what the context holds (its trace, its metadata): false for a call that nothing can show
+    /// them to, whose context is then only checked, without a string made.
+    /// </param>
+    /// <param name="error">Why the context is malformed.</param>
+    public bool TryRead(in ReadOnlySequence<byte> argument, bool materialize, [NotNullWhen(false)] out string? error)
     {
+        _materialize = materialize;
         Parent = default;
         Timeout = null;
         Id = null;
         _metadata.Clear();
+        if (argument.IsSingleSegment && TryReadTimeoutOnly(argument.FirstSpan, out var milliseconds))
+        {
+            Timeout = TimeoutOf(milliseconds);
+            error = null;
+            return true;
+        }
         try
         {
             var reader = new MessagePackReader(argument.Slice(1));
@@ -78,13 +94,40 @@ internal sealed class WireContext
         return error is null;
     }
 
+    /// <summary>
+    /// The context most calls carry, <c>{"timeout_ms": n}</c> alone (what Tino's client sends unless there is a trace or
+    /// metadata), read straight from its bytes; false for any other context, which the MessagePack reader then reads.
+    /// </summary>
+    private static bool TryReadTimeoutOnly(ReadOnlySpan<byte> argument, out long milliseconds)
+    {
+        milliseconds = 0;
+        // The marker, a one-entry map, the 10-byte key "timeout_ms", then an unsigned integer.
+        if (argument.Length < 14 || argument[1] != 0x81 || argument[2] != 0xAA || !argument.Slice(3, 10).SequenceEqual("timeout_ms"u8))
+        {
+            return false;
+        }
+        var value = argument[13..];
+        (milliseconds, var length) = value[0] switch
+        {
+            <= 0x7F => (value[0], 1),
+            0xCC when value.Length >= 2 => (value[1], 2),
+            0xCD when value.Length >= 3 => (BinaryPrimitives.ReadUInt16BigEndian(value[1..]), 3),
+            0xCE when value.Length >= 5 => ((long)BinaryPrimitives.ReadUInt32BigEndian(value[1..]), 5),
+            _ => (0L, 0),
+        };
+        return length > 0 && value.Length == length;
+    }
+
+    private static TimeSpan TimeoutOf(long milliseconds) =>
+        milliseconds >= (long)MaxTimeout.TotalMilliseconds ? MaxTimeout : TimeSpan.FromMilliseconds(milliseconds);
+
     private string? ReadMap(ref MessagePackReader reader)
     {
         if (reader.NextMessagePackType != MessagePackType.Map)
         {
             return $"the context must be a map, not {reader.NextMessagePackType}";
         }
-        string? traceParent = null;
+        ActivityContext? parent = null;
         string? traceState = null;
         Span<byte> keyCopy = stackalloc byte[16];
         var entries = reader.ReadMapHeader();
@@ -96,34 +139,30 @@ internal sealed class WireContext
             }
             var key = reader.ReadStringSequence()!.Value;
             // A key split across buffer segments is copied; one longer than any known key is skipped with its value.
-            var error = key.IsSingleSegment ? ReadEntry(ref reader, key.FirstSpan, ref traceParent, ref traceState)
-                : key.Length <= keyCopy.Length ? ReadEntry(ref reader, Copied(key, keyCopy), ref traceParent, ref traceState)
+            var error = key.IsSingleSegment ? ReadEntry(ref reader, key.FirstSpan, ref parent, ref traceState)
+                : key.Length <= keyCopy.Length ? ReadEntry(ref reader, Copied(key, keyCopy), ref parent, ref traceState)
                 : SkipEntry(ref reader);
             if (error is not null)
             {
                 return error;
             }
         }
-        if (traceParent is not null)
+        if (parent is { } caller)
         {
-            if (!ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent))
-            {
-                return "traceparent is not a W3C traceparent (version-traceid-parentid-flags in lowercase hex)";
-            }
-            Parent = parent;
+            Parent = new ActivityContext(caller.TraceId, caller.SpanId, caller.TraceFlags, traceState, isRemote: true);
         }
         return null;
     }
 
-    private string? ReadEntry(ref MessagePackReader reader, scoped ReadOnlySpan<byte> key, ref string? traceParent, ref string? traceState)
+    private string? ReadEntry(ref MessagePackReader reader, scoped ReadOnlySpan<byte> key, ref ActivityContext? parent, ref string? traceState)
     {
         if (key.SequenceEqual("traceparent"u8))
         {
-            return ReadString(ref reader, "traceparent", 64, out traceParent);
+            return ReadTraceParent(ref reader, _materialize, out parent);
         }
         if (key.SequenceEqual("tracestate"u8))
         {
-            return ReadString(ref reader, "tracestate", MaxTraceStateLength, out traceState);
+            return _materialize ? ReadString(ref reader, "tracestate", MaxTraceStateLength, out traceState) : CheckString(ref reader, "tracestate", MaxTraceStateLength);
         }
         if (key.SequenceEqual("timeout_ms"u8))
         {
@@ -136,7 +175,7 @@ internal sealed class WireContext
             {
                 return "timeout_ms must not be negative";
             }
-            Timeout = milliseconds >= (long)MaxTimeout.TotalMilliseconds ? MaxTimeout : TimeSpan.FromMilliseconds(milliseconds);
+            Timeout = TimeoutOf(milliseconds);
             return null;
         }
         if (key.SequenceEqual("id"u8))
@@ -169,6 +208,61 @@ internal sealed class WireContext
         return null;
     }
 
+    /// <summary>
+    /// A W3C <c>traceparent</c>, <c>version-traceid-parentid-flags</c> in lowercase hex, read from its bytes without a
+    /// string: a version other than <c>00</c> may add fields after a dash, as the standard allows.
+    /// </summary>
+    private static string? ReadTraceParent(ref MessagePackReader reader, bool materialize, out ActivityContext? parent)
+    {
+        parent = null;
+        const string Invalid = "traceparent is not a W3C traceparent (version-traceid-parentid-flags in lowercase hex)";
+        if (reader.NextMessagePackType != MessagePackType.String)
+        {
+            return "traceparent must be a string";
+        }
+        var bytes = reader.ReadStringSequence()!.Value;
+        if (bytes.Length is < 55 or > 256)
+        {
+            return Invalid;
+        }
+        Span<byte> copy = stackalloc byte[256];
+        var text = bytes.IsSingleSegment ? bytes.FirstSpan : Copied(bytes, copy);
+        var version = text[..2];
+        var traceId = text[3..35];
+        var spanId = text[36..52];
+        var flags = text[53..55];
+        var wellFormed = text[2] == '-' && text[35] == '-' && text[52] == '-'
+            && IsLowerHex(version) && IsLowerHex(traceId) && IsLowerHex(spanId) && IsLowerHex(flags)
+            && !version.SequenceEqual("ff"u8)
+            && (version.SequenceEqual("00"u8) ? text.Length == 55 : text.Length == 55 || text[55] == '-')
+            && traceId.IndexOfAnyExcept((byte)'0') >= 0 && spanId.IndexOfAnyExcept((byte)'0') >= 0;
+        if (!wellFormed)
+        {
+            return Invalid;
+        }
+        if (!materialize)
+        {
+            return null;
+        }
+        var sampled = (flags[1] - (flags[1] >= 'a' ? 'a' - 10 : '0') & 1) != 0;
+        parent = new ActivityContext(
+            ActivityTraceId.CreateFromUtf8String(traceId), ActivitySpanId.CreateFromUtf8String(spanId),
+            sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, traceState: null, isRemote: true);
+        return null;
+    }
+
+    private static bool IsLowerHex(ReadOnlySpan<byte> text) => text.IndexOfAnyExcept("0123456789abcdef"u8) < 0;
+
+    /// <summary>Checks a string entry without making the string: its type, and its length in bytes.</summary>
+    private static string? CheckString(ref MessagePackReader reader, string key, int maxLength)
+    {
+        if (reader.NextMessagePackType != MessagePackType.String)
+        {
+            return $"{key} must be a string";
+        }
+        return reader.ReadStringSequence()!.Value.Length > maxLength ? $"{key} is longer than {maxLength} characters" : null;
+    }
+
     private static string? ReadString(ref MessagePackReader reader, string key, int maxLength, out string? value)
     {
         value = null;
@@ -198,17 +292,23 @@ internal sealed class WireContext
             {
                 return "meta must be a map of strings to strings";
             }
-            var key = reader.ReadString()!;
+            var keyBytes = reader.ReadStringSequence()!.Value;
             if (reader.NextMessagePackType != MessagePackType.String)
             {
-                return $"meta '{key}' must be a string";
+                return $"meta '{Encoding.UTF8.GetString(keyBytes)}' must be a string";
             }
-            var value = reader.ReadString()!;
-            bytes += key.Length + value.Length;
+            var valueBytes = reader.ReadStringSequence()!.Value;
+            bytes += keyBytes.Length + valueBytes.Length;
             if (bytes > MaxMetadataBytes)
             {
                 return $"meta is larger than {MaxMetadataBytes} bytes";
             }
+            if (!_materialize)
+            {
+                continue;
+            }
+            var key = Encoding.UTF8.GetString(keyBytes);
+            var value = Encoding.UTF8.GetString(valueBytes);
             _metadata[key] = value;
         }
         return null;
