@@ -112,6 +112,18 @@ let tests (label: string) (create: unit -> TinoApp) : Test =
                     Expect.stringEnds note ""","text":"milk","completed":true}""" "and its fields"
                     Expect.equal (cli server [ "ADD"; "\u0001"; "\u0002" ]) "\u0003" "the raw MessagePack of 3")
             }
+            test "a call context from the shell, as docs/protocol.md shows: JSON after the byte 0xC1" {
+                serve (fun server ->
+                    let run line =
+                        let code, out, err = shell server line
+                        Expect.equal code 0 $"exit code ({err})"
+                        out.TrimEnd('\n')
+                    // printf's octal \301 is the byte 0xC1 in any POSIX shell; bash also takes $'\xc1'.
+                    let context = """ "$(printf '\301{"timeout_ms":5000,"meta":{"tenant":"acme"}}')" """
+                    Expect.equal (run $"redis-cli -p $PORT TINO.JSON add{context}1 2") "3" "a call with a context"
+                    let late = """ "$(printf '\301{"timeout_ms":100}')" """
+                    Expect.stringStarts (run $"redis-cli -p $PORT TINO.JSON sleep{late}60000") "DEADLINE_EXCEEDED" "cancelled at its deadline")
+            }
             test "errors print with their codes" {
                 serve (fun server ->
                     Expect.equal (cli server [ "TINO.JSON"; "nope" ]) "INVALID_COMMAND nope" "unknown"
