@@ -164,6 +164,16 @@ public sealed class TinoAppBuilder
         return Set(ref _options, configure(_options) ?? throw new InvalidOperationException("ConfigureOptions must return options."));
     }
 
+    /// <summary>
+    /// Carries the app's server events to the subscribers of its other instances (<see cref="EventOptions.Backplane"/>):
+    /// <c>.UseEventBackplane(new RedisBackplane("redis://redis:6379"))</c> with <c>Tino.Redis</c>.
+    /// </summary>
+    public TinoAppBuilder UseEventBackplane(IEventBackplane backplane)
+    {
+        ArgumentNullException.ThrowIfNull(backplane);
+        return ConfigureOptions(options => options with { Events = options.Events with { Backplane = backplane } });
+    }
+
     /// <summary>Resolves services from <paramref name="services"/>: handler parameters that are services, and <see cref="MapService{TContract}()"/>.</summary>
     public TinoAppBuilder UseServices(IServiceProvider services)
     {

@@ -22,6 +22,12 @@ public sealed record EventOptions
     /// </summary>
     public ImmutableArray<string> AuthRequiredChannels { get; init; } = [];
 
+    /// <summary>
+    /// Carries the app's events to the subscribers of its other instances (a Redis server with <c>Tino.Redis</c>); null
+    /// (the default): events reach the subscribers of the instance that publishes them only.
+    /// </summary>
+    public IEventBackplane? Backplane { get; init; }
+
     /// <summary>Throws when a value cannot work.</summary>
     internal void Check()
     {

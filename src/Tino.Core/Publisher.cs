@@ -34,6 +34,18 @@ public sealed class Publisher
 
     internal EventHub Hub { get; }
 
+    /// <summary>The server's place on the app's backplane while the server runs, or null.</summary>
+    internal IEventBackplaneConnection? Backplane { get; set; }
+
+    /// <summary>An event another instance published, for this server's subscribers.</summary>
+    internal void DeliverFromBackplane(string channel, ReadOnlySpan<byte> payload)
+    {
+        if (Hub.HasSubscribers(channel))
+        {
+            Hub.Publish(channel, payload);
+        }
+    }
+
     /// <summary>
     /// Sends <paramref name="value"/>, as MessagePack, to every subscriber of <paramref name="channel"/> and of every
     /// pattern that matches it. Never waits: each subscriber has its own queue, and one that falls too far behind is
@@ -43,14 +55,14 @@ public sealed class Publisher
     public int Publish<T>(string channel, T value)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        if (!Hub.HasSubscribers(channel))
+        if (!Hub.HasSubscribers(channel) && Backplane is null)
         {
             return 0;
         }
         var payload = t_payload ??= new ArrayBufferWriter<byte>(256);
         payload.ResetWrittenCount();
         ArgumentCodec.Encode(payload, value, _serializer);
-        var delivered = Hub.Publish(channel, payload.WrittenSpan);
+        var delivered = PublishRaw(channel, payload.WrittenSpan);
         if (payload.Capacity > 1 << 20)
         {
             t_payload = null;
@@ -62,6 +74,7 @@ public sealed class Publisher
     public int PublishRaw(string channel, ReadOnlySpan<byte> messagePack)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        Backplane?.Publish(channel, messagePack);
         return Hub.HasSubscribers(channel) ? Hub.Publish(channel, messagePack) : 0;
     }
 }

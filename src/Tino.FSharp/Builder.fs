@@ -207,8 +207,17 @@ type TinoBuilder() =
     [<CustomOperation("auth_required_channels")>]
     member _.AuthRequiredChannels(spec: TinoSpec, patterns: string list) =
         let events = spec.Options.Events
-        let changed = EventOptions(MaxQueuedBytesPerSubscriber = events.MaxQueuedBytesPerSubscriber, AuthRequiredChannels = ImmutableArray.CreateRange(Seq.append events.AuthRequiredChannels patterns))
+        let changed = CSharpRecord.withProperty (nameof events.AuthRequiredChannels) (ImmutableArray.CreateRange(Seq.append events.AuthRequiredChannels patterns)) events
         option (nameof TinoOptions.Default.Events) changed spec
+
+    /// <summary>
+    /// Carries the app's events to the subscribers of its other instances:
+    /// <c>event_backplane (RedisBackplane("redis://redis:6379"))</c> with <c>Tino.Redis</c>.
+    /// </summary>
+    [<CustomOperation("event_backplane")>]
+    member _.EventBackplane(spec: TinoSpec, backplane: IEventBackplane) =
+        let events = spec.Options.Events
+        option (nameof TinoOptions.Default.Events) (CSharpRecord.withProperty (nameof events.Backplane) backplane events) spec
 
 /// The `tino { }` expression.
 [<AutoOpen>]

@@ -101,6 +101,10 @@ public sealed partial class TinoServer : IAsyncDisposable
         _listener = listener;
         try
         {
+            if (_app.App.Options.Events.Backplane is { } backplane)
+            {
+                _app.Publisher.Backplane = await backplane.ConnectAsync(_app.Publisher.DeliverFromBackplane, cancellationToken).ConfigureAwait(false);
+            }
             foreach (var hook in _app.App.OnStartup)
             {
                 await hook(cancellationToken).ConfigureAwait(false);
@@ -109,6 +113,7 @@ public sealed partial class TinoServer : IAsyncDisposable
         catch
         {
             listener.Dispose(); // Clients waiting in the listen queue are refused rather than left hanging.
+            await LeaveBackplaneAsync().ConfigureAwait(false);
             throw;
         }
         _uptime.Start();
@@ -196,9 +201,20 @@ public sealed partial class TinoServer : IAsyncDisposable
             }
             await drained.ConfigureAwait(false);
         }
+        await LeaveBackplaneAsync().ConfigureAwait(false);
         foreach (var hook in _app.App.OnShutdown)
         {
             await hook(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Leaves the app's event backplane, once the connections that could publish are closed.</summary>
+    private async ValueTask LeaveBackplaneAsync()
+    {
+        if (_app.Publisher.Backplane is { } joined)
+        {
+            _app.Publisher.Backplane = null;
+            await joined.DisposeAsync().ConfigureAwait(false);
         }
     }
 

@@ -17,40 +17,52 @@ open Tino.Tests.Interop.RealClientTests
 
 let redisServer = ensureInstalled "redis-server" "redis-server"
 
-let private freePort () =
+let freePort () =
     let listener = new TcpListener(IPAddress.Loopback, 0)
     listener.Start()
     let port = (listener.LocalEndpoint :?> IPEndPoint).Port
     listener.Stop()
     port
 
-/// Runs `body` with the port of a redis-server of its own (no persistence, loopback only), stopped after it.
-let withRedisServer (body: int -> unit) =
+/// A redis-server of its own on `port` (no persistence, loopback only), once it listens.
+let startRedisServer (port: int) : Process =
     redisServer.Force()
-    let port = freePort ()
     let info = ProcessStartInfo("redis-server", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
     for arg in [ "--port"; string port; "--bind"; "127.0.0.1"; "--save"; ""; "--appendonly"; "no"; "--daemonize"; "no" ] do
         info.ArgumentList.Add arg
-    use proc = nonNull (Process.Start info)
+    let proc = nonNull (Process.Start info)
+    let deadline = DateTime.UtcNow.AddSeconds 10.0
+    let rec waitUntilListening () =
+        let ready =
+            try
+                use probe = new TcpClient()
+                probe.Connect(IPAddress.Loopback, port)
+                true
+            with _ -> false
+        if not ready then
+            if proc.HasExited || DateTime.UtcNow > deadline then
+                proc.Dispose()
+                failwithf "redis-server did not listen on %d" port
+            Thread.Sleep 50
+            waitUntilListening ()
+    waitUntilListening ()
+    proc
+
+/// Kills a redis-server this test started.
+let stopRedisServer (proc: Process) =
+    if not proc.HasExited then
+        proc.Kill()
+        proc.WaitForExit 10000 |> ignore
+    proc.Dispose()
+
+/// Runs `body` with the port of a redis-server of its own, stopped after it.
+let withRedisServer (body: int -> unit) =
+    let port = freePort ()
+    let proc = startRedisServer port
     try
-        let deadline = DateTime.UtcNow.AddSeconds 10.0
-        let rec waitUntilListening () =
-            let ready =
-                try
-                    use probe = new TcpClient()
-                    probe.Connect(IPAddress.Loopback, port)
-                    true
-                with _ -> false
-            if not ready then
-                if proc.HasExited || DateTime.UtcNow > deadline then failwithf "redis-server did not listen on %d" port
-                Thread.Sleep 50
-                waitUntilListening ()
-        waitUntilListening ()
         body port
     finally
-        if not proc.HasExited then
-            proc.Kill()
-            proc.WaitForExit 10000 |> ignore
+        stopRedisServer proc
 
 let private bytes (text: string) = ReadOnlyMemory(Encoding.UTF8.GetBytes text)
 

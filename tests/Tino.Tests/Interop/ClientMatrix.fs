@@ -22,7 +22,7 @@ open Tino.Tests.Interop.RealClientTests
 let private python = "/usr/bin/python3"
 
 /// Debian's python3-redis and python3-msgpack for /usr/bin/python3, installed when missing.
-let private pythonModules =
+let pythonModules =
     lazy (
         let importable () =
             try

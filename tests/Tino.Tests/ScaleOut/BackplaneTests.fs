@@ -1,0 +1,93 @@
+/// Server events across three instances through a Redis backplane on a real redis-server: every subscriber receives
+/// each event once, and an outage of Redis loses no call and ends when Redis is back.
+module Tino.Tests.ScaleOut.BackplaneTests
+
+open System
+open System.IO
+open System.Net
+open System.Text.Json
+open System.Threading
+open Expecto
+open Tino
+open Tino.FSharp
+open Tino.Hosting
+open Tino.Redis
+open Tino.Tests.Hosting.TestServer
+open Tino.Tests.Hosting.ServerTests
+open Tino.Tests.Interop.ClientInteropTests
+
+/// An instance of the app, on the backplane of the Redis server at `redisPort` under `prefix`.
+let private instance (redisPort: int) (prefix: string) (port: int) =
+    let app =
+        tino {
+            command "notify" (fun (channel: string) (value: string) (events: Publisher) -> events.Publish(channel, value))
+            event_backplane (RedisBackplane($"redis://127.0.0.1:{redisPort}", prefix))
+        }
+    let server = new TinoServer(app)
+    server.StartAsync(IPEndPoint(IPAddress.Loopback, port)).GetAwaiter().GetResult()
+    server
+
+let private stopAll (servers: TinoServer list) =
+    for server in servers do
+        server.DisposeAsync().AsTask().GetAwaiter().GetResult()
+
+/// A raw connection to `server`, subscribed to `channel`.
+let private subscribe (server: TinoServer) (channel: string) =
+    let connection = connect server
+    let confirmation = connection.Call("SUBSCRIBE", ascii channel)
+    Expect.equal (text confirmation.Items[0]) "subscribe" "subscribed"
+    connection
+
+[<Tests>]
+let tests =
+    testSequenced <| testList "Server events through a Redis backplane" [
+        test "redis-py subscribers on A and C receive what B publishes, and what A publishes, once each" {
+            withRedisServer (fun redisPort ->
+                let prefix = $"test-{Guid.NewGuid():N}:"
+                let servers = [ for _ in 1..3 -> instance redisPort prefix 0 ]
+                try
+                    Tino.Tests.Interop.ClientMatrix.pythonModules.Force()
+                    let script = Path.Combine(AppContext.BaseDirectory, "ScaleOut", "backplane.py")
+                    let ports = servers |> List.map (portOf >> string)
+                    let code, out, err = Tino.Tests.Interop.RealClientTests.run "/usr/bin/python3" (script :: ports) (TimeSpan.FromMinutes 1.0)
+                    Expect.equal code 0 $"backplane.py: {err}"
+                    let received = nonNull (JsonSerializer.Deserialize<Collections.Generic.Dictionary<string, string[]>>(out))
+                    let both = [| "through A"; "through B" |]
+                    Expect.equal received["a"] both "A's subscriber: B's event through Redis, A's own once"
+                    Expect.equal received["b"] both "B's subscriber: B's own once, A's through Redis"
+                    Expect.equal received["c"] both "C's pattern subscriber: both through Redis"
+                finally
+                    stopAll servers)
+        }
+        test "with Redis killed, calls and local events go on; once it is back, events cross again" {
+            let redisPort = freePort ()
+            let mutable redis = startRedisServer redisPort
+            let prefix = $"test-{Guid.NewGuid():N}:"
+            let servers = [ for _ in 1..2 -> instance redisPort prefix 0 ]
+            let a, b = servers[0], servers[1]
+            try
+                use onA = subscribe a "news"
+                use onB = subscribe b "news"
+                use caller = connect b
+                stopRedisServer redis
+                for i in 1..200 do
+                    Expect.equal (value<int> (caller.Call("notify", mp "news", mp $"down {i}"))) 1 "B's own subscriber still gets it, at once"
+                Expect.equal (value<string> (onB.ReadReply().Items[2])) "down 1" "delivered locally"
+                redis <- startRedisServer redisPort
+                // StackExchange.Redis reconnects by itself; until it has, B's events stay on B. B publishes until A hears.
+                use heard = new CancellationTokenSource()
+                let publishing =
+                    Tasks.Task.Run(fun () ->
+                        while not heard.IsCancellationRequested do
+                            caller.Call("notify", mp "news", mp "back") |> ignore
+                            Thread.Sleep 100)
+                try
+                    Expect.equal (value<string> (onA.ReadReply().Items[2])) "back" "an event from B reached A's subscriber once Redis was back"
+                finally
+                    heard.Cancel()
+                    publishing.Wait()
+            finally
+                stopAll servers
+                stopRedisServer redis
+        }
+    ]
