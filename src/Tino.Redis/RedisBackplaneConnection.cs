@@ -31,7 +31,9 @@ internal sealed class RedisBackplaneConnection : IEventBackplaneConnection
     private readonly int _maxInFlight;
     private readonly EventDelivery _deliver;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _disposed = new();
     private ChannelMessageQueue? _messages;
+    private Task _subscribing = Task.CompletedTask;
     private int _inFlight;
     private int _down;
     private long _dropped;
@@ -54,10 +56,43 @@ internal sealed class RedisBackplaneConnection : IEventBackplaneConnection
         var connection = new RedisBackplaneConnection(redis, backplane, deliver, logger);
         redis.ConnectionFailed += connection.OnFailed;
         redis.ConnectionRestored += connection.OnRestored;
-        // Messages of a queue are handed over one at a time, in order: events keep the order they were published in.
-        connection._messages = await connection._subscriber.SubscribeAsync(RedisChannel.Pattern(connection._prefix + "*")).ConfigureAwait(false);
-        connection._messages.OnMessage(connection.Receive);
+        connection._subscribing = connection.SubscribeUntilUpAsync();
+        if (redis.IsConnected)
+        {
+            // Redis is up: the server takes no call before the subscription holds, so no event is missed from the start.
+            await connection._subscribing.ConfigureAwait(false);
+        }
         return connection;
+    }
+
+    /// <summary>Subscribes to the app's prefix, trying again until Redis answers: an instance starts while Redis is down.</summary>
+    private async Task SubscribeUntilUpAsync()
+    {
+        while (!_disposed.IsCancellationRequested)
+        {
+            try
+            {
+                // Messages of a queue are handed over one at a time, in order: events keep the order they were published in.
+                _messages = await _subscriber.SubscribeAsync(RedisChannel.Pattern(_prefix + "*")).ConfigureAwait(false);
+                _messages.OnMessage(Receive);
+                return;
+            }
+            catch (Exception error) when (error is RedisConnectionException or RedisTimeoutException)
+            {
+                if (Interlocked.Exchange(ref _down, 1) == 0)
+                {
+                    s_down(_logger, error.Message, null);
+                }
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), _disposed.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     public void Publish(string channel, ReadOnlySpan<byte> payload)
@@ -140,11 +175,14 @@ internal sealed class RedisBackplaneConnection : IEventBackplaneConnection
     {
         _redis.ConnectionFailed -= OnFailed;
         _redis.ConnectionRestored -= OnRestored;
+        await _disposed.CancelAsync().ConfigureAwait(false);
+        await _subscribing.ConfigureAwait(false);
         if (_messages is not null)
         {
             await _messages.UnsubscribeAsync().ConfigureAwait(false);
         }
         await _redis.CloseAsync().ConfigureAwait(false);
         await _redis.DisposeAsync().ConfigureAwait(false);
+        _disposed.Dispose();
     }
 }

@@ -90,4 +90,32 @@ let tests =
                 stopAll servers
                 stopRedisServer redis
         }
+        test "an instance starts while Redis is down, and joins when Redis answers" {
+            let redisPort = freePort ()
+            let prefix = $"test-{Guid.NewGuid():N}:"
+            let early = instance redisPort prefix 0
+            let mutable redis = None
+            let mutable late = None
+            try
+                use caller = connect early
+                Expect.equal (value<int> (caller.Call("notify", mp "news", mp "alone"))) 0 "it serves, with nobody subscribed"
+                redis <- Some(startRedisServer redisPort)
+                let second = instance redisPort prefix 0
+                late <- Some second
+                use onSecond = subscribe second "news"
+                use heard = new CancellationTokenSource()
+                let publishing =
+                    Tasks.Task.Run(fun () ->
+                        while not heard.IsCancellationRequested do
+                            caller.Call("notify", mp "news", mp "joined") |> ignore
+                            Thread.Sleep 100)
+                try
+                    Expect.equal (value<string> (onSecond.ReadReply().Items[2])) "joined" "the early instance's events reach the other once Redis is up"
+                finally
+                    heard.Cancel()
+                    publishing.Wait()
+            finally
+                stopAll (early :: Option.toList late)
+                redis |> Option.iter stopRedisServer
+        }
     ]
