@@ -1,10 +1,12 @@
 // The interop server of docs/interop-server.md, built with the C# fluent builder.
-// Run: dotnet run -c Release --project samples/InteropServer.CSharp -- --host 127.0.0.1 --port 7534
+// Run: dotnet run -c Release --project samples/InteropServer.CSharp -- --host 127.0.0.1 --port 7534 [--backplane redis://host:6379]
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Tino;
 using Tino.Hosting;
+using Tino.Redis;
 using Tino.Samples.InteropServer.CSharp;
 
 var host = ArgumentValue("--host") ?? "127.0.0.1";
@@ -18,7 +20,13 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var loggerFactory = LoggerFactory.Create(logging => logging
     .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
     .SetMinimumLevel(LogLevel.Warning));
-await using var server = new TinoServer(InteropApp.Create(), loggerFactory);
+var app = InteropApp.Create();
+if (ArgumentValue("--backplane") is { } redis)
+{
+    // Events published on any instance reach the subscribers of every instance that shares this Redis.
+    app = app.WithOptions(app.Options with { Events = app.Options.Events with { Backplane = new RedisBackplane(redis, "tino-interop:", loggerFactory.CreateLogger("Tino.Redis")) } });
+}
+await using var server = new TinoServer(app, loggerFactory);
 await server.StartAsync(new IPEndPoint(IPAddress.Parse(host), port));
 Console.WriteLine($"Tino listening on redis://{host}:{server.LocalEndPoint!.Port}");
 Console.Out.Flush();

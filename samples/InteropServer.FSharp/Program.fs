@@ -1,9 +1,10 @@
 // The F# interop server (docs/interop-server.md).
-// Run: dotnet run -c Release --project samples/InteropServer.FSharp -- --host 127.0.0.1 --port 7534
+// Run: dotnet run -c Release --project samples/InteropServer.FSharp -- --host 127.0.0.1 --port 7534 [--backplane redis://host:6379]
 module Tino.Samples.InteropServer.Program
 
 open Microsoft.Extensions.Logging
 open Tino.FSharp
+open Tino.Redis
 
 let private argument (argv: string[]) name fallback =
     match Array.tryFindIndex ((=) name) argv with
@@ -21,5 +22,9 @@ let main argv =
                 .AddConsole(fun console -> console.LogToStandardErrorThreshold <- LogLevel.Trace)
                 .SetMinimumLevel(LogLevel.Warning)
             |> ignore)
-    InteropApp.create () |> Tino.runWith logging host port
+    let app =
+        match argument argv "--backplane" "" with
+        | "" -> InteropApp.create ()
+        | redis -> InteropApp.create () |> Tino.withEventBackplane (RedisBackplane(redis, "tino-interop:", logging.CreateLogger "Tino.Redis"))
+    app |> Tino.runWith logging host port
     0

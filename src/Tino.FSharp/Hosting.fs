@@ -14,6 +14,13 @@ open Tino.Hosting
 [<RequireQualifiedAccess>]
 module Tino =
 
+    /// The app with its server events carried to its other instances by `backplane`: `event_backplane` in `tino { }`,
+    /// for a backplane chosen when the program starts (`app |> Tino.withEventBackplane (RedisBackplane uri)`).
+    let withEventBackplane (backplane: IEventBackplane) (app: TinoApp) : TinoApp =
+        let options = app.Options
+        let events = CSharpRecord.withProperty (nameof options.Events.Backplane) backplane options.Events
+        app.WithOptions(CSharpRecord.withProperty (nameof options.Events) events options)
+
     /// <summary>
     /// Starts a server for <c>app</c> on <c>host</c>:<c>port</c> (port 0 picks a free one; the server's
     /// <c>LocalEndPoint</c> tells it) with the host options <c>options</c>: TLS, the most connections, timeouts.

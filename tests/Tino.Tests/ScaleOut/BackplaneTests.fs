@@ -118,4 +118,17 @@ let tests =
                 stopAll (early :: Option.toList late)
                 redis |> Option.iter stopRedisServer
         }
+        test "both interop servers take --backplane: an event published on the C# one reaches a subscriber of the F# one" {
+            withRedisServer (fun redisPort ->
+                let backplane = [ "--port"; "0"; "--backplane"; $"redis://127.0.0.1:{redisPort}" ]
+                let csharp, csharpPort = Tino.Tests.ScaleOut.Processes.startInteropServer "InteropServer.CSharp" backplane
+                use _ = csharp
+                let fsharp, fsharpPort = Tino.Tests.ScaleOut.Processes.startInteropServer "InteropServer.FSharp" backplane
+                use _ = fsharp
+                use subscriber = new RespConnection(fsharpPort)
+                Expect.equal (text (subscriber.Call("SUBSCRIBE", ascii "news")).Items[0]) "subscribe" "subscribed on the F# server"
+                use publisher = new RespConnection(csharpPort)
+                Expect.equal (value<int> (publisher.Call("NOTIFY", mp "news", mp "across"))) 0 "no subscriber on the C# server itself"
+                Expect.equal (value<string> (subscriber.ReadReply().Items[2])) "across" "the F# server's subscriber received it")
+        }
     ]

@@ -105,14 +105,17 @@ let freePort () =
 
 let private listening = Regex(@"^Tino listening on redis://127\.0\.0\.1:(\d+)$")
 
-/// Starts samples/InteropServer.CSharp as a process on `port` (0 for a free one); the process and its port.
-let startTino (port: int) : Child * int =
-    let child = new Child("dotnet", [ sampleDll "InteropServer.CSharp"; "--port"; string port ])
+/// Starts the interop server `sample` (InteropServer.CSharp or .FSharp) as a process with `args`; the process and its port.
+let startInteropServer (sample: string) (args: string list) : Child * int =
+    let child = new Child("dotnet", sampleDll sample :: args)
     try
         child, int (child.WaitForLine(listening, TimeSpan.FromSeconds 30.0)).Groups[1].Value
     with _ ->
         (child :> IDisposable).Dispose()
         reraise ()
+
+/// Starts samples/InteropServer.CSharp as a process on `port` (0 for a free one); the process and its port.
+let startTino (port: int) : Child * int = startInteropServer "InteropServer.CSharp" [ "--port"; string port ]
 
 /// The PID of the server process at the other end of a client's connection, from the built-in INFO.
 let serverPid (execute: string -> Task<Tino.Protocol.RespReply>) : int =
