@@ -16,7 +16,9 @@ public static class TinoServiceCollectionExtensions
     /// <see cref="TinoHostedService"/> where the <paramref name="configurationSection"/> section of the configuration
     /// says (<see cref="TinoServerOptions"/>: host, port, limits). Logs go to the container's logger factory. The server's
     /// <see cref="Publisher"/> is registered too, for app code that publishes events, and so is its readiness as the
-    /// health check <see cref="TinoHealthCheck"/>: the app's other health checks decide it (<c>TINO.HEALTH</c>).
+    /// health check <see cref="TinoHealthCheck"/>: the app's other health checks decide it (<c>TINO.HEALTH</c>). An
+    /// <see cref="IEventBackplane"/> in the container carries the app's events to its other instances
+    /// (<c>services.AddSingleton&lt;IEventBackplane&gt;(new RedisBackplane(configuration["Tino:Backplane"]))</c>).
     /// </summary>
     /// <example><code>
     /// builder.Services.AddTino(tino =&gt; tino
@@ -52,6 +54,10 @@ public static class TinoServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             var builder = new TinoAppBuilder().UseServices(provider);
+            if (provider.GetService<IEventBackplane>() is { } backplane)
+            {
+                builder.UseEventBackplane(backplane);
+            }
             configure(builder);
             return builder.Build();
         });

@@ -8,6 +8,9 @@ open System.Net
 open System.Text.Json
 open System.Threading
 open Expecto
+open Microsoft.Extensions.Configuration
+open Microsoft.Extensions.DependencyInjection
+open Microsoft.Extensions.Hosting
 open Tino
 open Tino.FSharp
 open Tino.Hosting
@@ -130,5 +133,27 @@ let tests =
                 use publisher = new RespConnection(csharpPort)
                 Expect.equal (value<int> (publisher.Call("NOTIFY", mp "news", mp "across"))) 0 "no subscriber on the C# server itself"
                 Expect.equal (value<string> (subscriber.ReadReply().Items[2])) "across" "the F# server's subscriber received it")
+        }
+        test "AddTino uses an IEventBackplane from the container" {
+            withRedisServer (fun redisPort ->
+                let prefix = $"test-{Guid.NewGuid():N}:"
+                let builder = Host.CreateApplicationBuilder()
+                builder.Configuration.AddInMemoryCollection(dict [ "Tino:Host", "127.0.0.1"; "Tino:Port", "0" ]) |> ignore
+                builder.Services.AddSingleton<IEventBackplane>(RedisBackplane($"redis://127.0.0.1:{redisPort}", prefix)) |> ignore
+                builder.Services.AddTino(fun tino ->
+                    tino.Command("notify", Func<string, string, Publisher, int>(fun channel value events -> events.Publish(channel, value))) |> ignore)
+                |> ignore
+                use host = builder.Build()
+                host.StartAsync().GetAwaiter().GetResult()
+                let plain = instance redisPort prefix 0
+                try
+                    use onPlain = subscribe plain "news"
+                    let hosted = host.Services.GetRequiredService<Tino.Hosting.TinoHostedService>()
+                    use publisher = new RespConnection((nonNull hosted.LocalEndPoint).Port)
+                    Expect.equal (value<int> (publisher.Call("NOTIFY", mp "news", mp "hosted"))) 0 "nobody on the hosted instance"
+                    Expect.equal (value<string> (onPlain.ReadReply().Items[2])) "hosted" "the other instance's subscriber received it"
+                finally
+                    stopAll [ plain ]
+                    host.StopAsync().GetAwaiter().GetResult())
         }
     ]
