@@ -20,7 +20,7 @@ namespace Tino.Client;
 /// await using var cluster = await TinoClusterClient.ConnectAsync(["redis://10.0.0.11:7534", "redis://10.0.0.12:7534"]);
 /// long three = await cluster.CallAsync&lt;long&gt;("add", 1, 2);
 /// </code></example>
-public sealed class TinoClusterClient : IAsyncDisposable
+public sealed partial class TinoClusterClient : IAsyncDisposable
 {
     private readonly ClusterEndPoint[] _endPoints;
     private readonly CancellationTokenSource _disposing = new();

@@ -210,4 +210,29 @@ let cluster =
             finally
                 stop a
         }
+        test "a stream stays on the endpoint that serves it; when that one stops, the stream ends with TinoConnectionException and the next goes to another" {
+            let a = start (named "a")
+            let b = start (named "b")
+            let cluster = connectCluster [ uriOf a; uriOf b ] fastChecks
+            try
+                let range (n: int) = cluster.StreamAsync<int>("range", CancellationToken.None, ReadOnlySpan [| TinoArg.op_Implicit n |])
+                // The first pick of a fresh cluster is the first endpoint: a.
+                let items = (range 1_000_000).GetAsyncEnumerator()
+                Expect.isTrue (items.MoveNextAsync().AsTask().GetAwaiter().GetResult()) "a first item, from a"
+                stop a
+                let ended =
+                    try
+                        while items.MoveNextAsync().AsTask().GetAwaiter().GetResult() do ()
+                        None
+                    with error -> Some error
+                match ended with
+                | Some (:? TinoConnectionException) -> ()
+                | other -> failtest $"expected TinoConnectionException, got {other}"
+                Expect.equal (healthy cluster) [ false; true ] "a is out at once"
+                let rest = range 3
+                Expect.equal (Linq.AsyncEnumerable.ToListAsync(rest).AsTask().GetAwaiter().GetResult() |> List.ofSeq) [ 0; 1; 2 ] "the next stream, from b"
+            finally
+                dispose cluster
+                stop b
+        }
     ]
