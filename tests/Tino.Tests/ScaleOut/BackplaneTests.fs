@@ -7,6 +7,7 @@ open System.IO
 open System.Net
 open System.Text.Json
 open System.Threading
+open System.Threading.Tasks
 open Expecto
 open Microsoft.Extensions.Configuration
 open Microsoft.Extensions.DependencyInjection
@@ -155,5 +156,22 @@ let tests =
                 finally
                     stopAll [ plain ]
                     host.StopAsync().GetAwaiter().GetResult())
+        }
+        test "deploy/kubernetes/tino.yaml's readiness probe passes for a ready server and fails for one that is not" {
+            let manifest = File.ReadAllLines(Path.Combine(__SOURCE_DIRECTORY__, "..", "..", "..", "deploy", "kubernetes", "tino.yaml"))
+            // The probe's script is the plain YAML line after `- -c`.
+            let script = (manifest[(manifest |> Array.findIndex (fun line -> line.Trim() = "- -c")) + 1]).Trim().Substring 2
+            let probe (server: TinoServer) =
+                let code, _, err = Tino.Tests.Interop.RealClientTests.run "bash" [ "-c"; script.Replace("7534", string (portOf server)) ] (TimeSpan.FromSeconds 30.0)
+                code, err
+            let ready = (startServer (Tino.Tests.Hosting.TestApp.create ())).GetAwaiter().GetResult()
+            let notReady =
+                let options = TinoHostOptions(ReadinessCheck = fun _ -> ValueTask<TinoReadiness>(TinoReadiness.NotReady "database"))
+                (startServerWith options (Tino.Tests.Hosting.TestApp.create ())).GetAwaiter().GetResult()
+            try
+                Expect.equal (fst (probe ready)) 0 $"ready: {snd (probe ready)}"
+                Expect.notEqual (fst (probe notReady)) 0 "not ready"
+            finally
+                stopAll [ ready; notReady ]
         }
     ]
