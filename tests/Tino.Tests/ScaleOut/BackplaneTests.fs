@@ -42,6 +42,21 @@ let private subscribe (server: TinoServer) (channel: string) =
     Expect.equal (text confirmation.Items[0]) "subscribe" "subscribed"
     connection
 
+/// Publishes `value` on "news" through `caller` every 100 ms until `subscriber` receives an event (the backplane may be
+/// reconnecting), and gives what it received.
+let private publishUntilHeard (caller: RespConnection) (subscriber: RespConnection) (value: string) =
+    use heard = new CancellationTokenSource()
+    let publishing =
+        Task.Run(fun () ->
+            while not heard.IsCancellationRequested do
+                caller.Call("notify", mp "news", mp value) |> ignore
+                Thread.Sleep 100)
+    try
+        Tino.Tests.Hosting.TestServer.value<string> (subscriber.ReadReply().Items[2])
+    finally
+        heard.Cancel()
+        publishing.Wait()
+
 [<Tests>]
 let tests =
     testSequenced <| testList "Server events through a Redis backplane" [
@@ -79,17 +94,7 @@ let tests =
                 Expect.equal (value<string> (onB.ReadReply().Items[2])) "down 1" "delivered locally"
                 redis <- startRedisServer redisPort
                 // StackExchange.Redis reconnects by itself; until it has, B's events stay on B. B publishes until A hears.
-                use heard = new CancellationTokenSource()
-                let publishing =
-                    Tasks.Task.Run(fun () ->
-                        while not heard.IsCancellationRequested do
-                            caller.Call("notify", mp "news", mp "back") |> ignore
-                            Thread.Sleep 100)
-                try
-                    Expect.equal (value<string> (onA.ReadReply().Items[2])) "back" "an event from B reached A's subscriber once Redis was back"
-                finally
-                    heard.Cancel()
-                    publishing.Wait()
+                Expect.equal (publishUntilHeard caller onA "back") "back" "an event from B reached A's subscriber once Redis was back"
             finally
                 stopAll servers
                 stopRedisServer redis
@@ -107,17 +112,7 @@ let tests =
                 let second = instance redisPort prefix 0
                 late <- Some second
                 use onSecond = subscribe second "news"
-                use heard = new CancellationTokenSource()
-                let publishing =
-                    Tasks.Task.Run(fun () ->
-                        while not heard.IsCancellationRequested do
-                            caller.Call("notify", mp "news", mp "joined") |> ignore
-                            Thread.Sleep 100)
-                try
-                    Expect.equal (value<string> (onSecond.ReadReply().Items[2])) "joined" "the early instance's events reach the other once Redis is up"
-                finally
-                    heard.Cancel()
-                    publishing.Wait()
+                Expect.equal (publishUntilHeard caller onSecond "joined") "joined" "the early instance's events reach the other once Redis is up"
             finally
                 stopAll (early :: Option.toList late)
                 redis |> Option.iter stopRedisServer
