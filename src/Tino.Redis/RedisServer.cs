@@ -15,6 +15,8 @@ internal static class RedisServer
             ? FromUri(uri)
             : ConfigurationOptions.Parse(server);
         configuration.AbortOnConnectFail = false;
+        // An event that cannot go now is dropped and counted, never held back and sent after an outage, out of its time.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ClientName ??= "tino-backplane";
         return configuration;
     }
