@@ -27,6 +27,7 @@ public sealed partial class TinoClusterClient : IAsyncDisposable
     private readonly Task _healthChecks;
     private readonly CallPipeline? _pipeline;
     private readonly MessagePack.MessagePackSerializerOptions _serializer;
+    private readonly TimeSpan _healthCheckInterval;
     private int _next = -1;
 
     private TinoClusterClient(ClusterEndPoint[] endPoints, TinoClusterOptions options)
@@ -34,6 +35,7 @@ public sealed partial class TinoClusterClient : IAsyncDisposable
         _endPoints = endPoints;
         _serializer = options.Client.Serializer ?? Serialization.TinoMessagePack.DefaultOptions;
         _pipeline = CallPipeline.For(options.Client, SendAsync);
+        _healthCheckInterval = options.HealthCheckInterval;
         _healthChecks = CheckHealthAsync(options.HealthCheckInterval);
     }
 

@@ -149,6 +149,7 @@ internal sealed partial class Connection
             {
                 Context.Calls.CancelEarly(_scanArguments.GetText(0));
             }
+            _scanArguments.Clear(); // No slice of the receive buffer is kept past the scan.
         }
     }
 }

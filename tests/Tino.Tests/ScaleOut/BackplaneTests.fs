@@ -169,4 +169,40 @@ let tests =
             finally
                 stopAll [ ready; notReady ]
         }
+        test "a cluster client's subscription moves to the other instance when its own stops, and goes on receiving" {
+            withRedisServer (fun redisPort ->
+                let prefix = $"test-{Guid.NewGuid():N}:"
+                let a = instance redisPort prefix 0
+                let b = instance redisPort prefix 0
+                let options = Tino.Client.TinoClusterOptions(HealthCheckInterval = TimeSpan.FromMilliseconds 100.0, HealthCheckTimeout = TimeSpan.FromMilliseconds 300.0)
+                let cluster = Tino.Client.TinoClusterClient.ConnectAsync([ for s in [ a; b ] -> $"redis://127.0.0.1:{portOf s}" ], options).GetAwaiter().GetResult()
+                try
+                    // A fresh cluster's first pick is the first endpoint: the subscription starts on a.
+                    let events = cluster.SubscribeAsync<string>("news").GetAsyncEnumerator()
+                    use caller = connect b
+                    // Publishes `value` through b until the subscription yields it.
+                    let hears (value: string) =
+                        use stop = new CancellationTokenSource()
+                        let publishing =
+                            Task.Run(fun () ->
+                                while not stop.IsCancellationRequested do
+                                    caller.Call("notify", mp "news", mp value) |> ignore
+                                    Thread.Sleep 100)
+                        try
+                            let clock = Diagnostics.Stopwatch.StartNew()
+                            let mutable heard = false
+                            while not heard && clock.Elapsed < TimeSpan.FromSeconds 20.0 do
+                                let moved = events.MoveNextAsync().AsTask()
+                                heard <- moved.Wait(TimeSpan.FromSeconds 20.0) && moved.Result && events.Current = value
+                            heard
+                        finally
+                            stop.Cancel()
+                            publishing.Wait()
+                    Expect.isTrue (hears "before") "subscribed on a, b's event through the backplane"
+                    a.DisposeAsync().AsTask().GetAwaiter().GetResult()
+                    Expect.isTrue (hears "after") "moved to b, subscribed again, and still receiving"
+                finally
+                    cluster.DisposeAsync().AsTask().GetAwaiter().GetResult()
+                    stopAll [ a; b ])
+        }
     ]
