@@ -42,20 +42,24 @@ let private subscribe (server: TinoServer) (channel: string) =
     Expect.equal (text confirmation.Items[0]) "subscribe" "subscribed"
     connection
 
-/// Publishes `value` on "news" through `caller` every 100 ms until `subscriber` receives an event (the backplane may be
-/// reconnecting), and gives what it received.
-let private publishUntilHeard (caller: RespConnection) (subscriber: RespConnection) (value: string) =
-    use heard = new CancellationTokenSource()
+/// Runs `listen` while `value` is published on "news" through `caller` every 100 ms (the backplane may be
+/// reconnecting, a subscription moving), and gives what it returns.
+let private whilePublishing (caller: RespConnection) (value: string) (listen: unit -> 'T) : 'T =
+    use stop = new CancellationTokenSource()
     let publishing =
         Task.Run(fun () ->
-            while not heard.IsCancellationRequested do
+            while not stop.IsCancellationRequested do
                 caller.Call("notify", mp "news", mp value) |> ignore
                 Thread.Sleep 100)
     try
-        Tino.Tests.Hosting.TestServer.value<string> (subscriber.ReadReply().Items[2])
+        listen ()
     finally
-        heard.Cancel()
+        stop.Cancel()
         publishing.Wait()
+
+/// What `subscriber` receives first while `value` is published through `caller`.
+let private publishUntilHeard (caller: RespConnection) (subscriber: RespConnection) (value: string) =
+    whilePublishing caller value (fun () -> Tino.Tests.Hosting.TestServer.value<string> (subscriber.ReadReply().Items[2]))
 
 [<Tests>]
 let tests =
@@ -182,22 +186,13 @@ let tests =
                     use caller = connect b
                     // Publishes `value` through b until the subscription yields it.
                     let hears (value: string) =
-                        use stop = new CancellationTokenSource()
-                        let publishing =
-                            Task.Run(fun () ->
-                                while not stop.IsCancellationRequested do
-                                    caller.Call("notify", mp "news", mp value) |> ignore
-                                    Thread.Sleep 100)
-                        try
+                        whilePublishing caller value (fun () ->
                             let clock = Diagnostics.Stopwatch.StartNew()
                             let mutable heard = false
                             while not heard && clock.Elapsed < TimeSpan.FromSeconds 20.0 do
                                 let moved = events.MoveNextAsync().AsTask()
                                 heard <- moved.Wait(TimeSpan.FromSeconds 20.0) && moved.Result && events.Current = value
-                            heard
-                        finally
-                            stop.Cancel()
-                            publishing.Wait()
+                            heard)
                     Expect.isTrue (hears "before") "subscribed on a, b's event through the backplane"
                     a.DisposeAsync().AsTask().GetAwaiter().GetResult()
                     Expect.isTrue (hears "after") "moved to b, subscribed again, and still receiving"
