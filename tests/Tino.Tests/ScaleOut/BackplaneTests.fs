@@ -82,16 +82,29 @@ let tests =
                 finally
                     stopAll servers)
         }
-        test "with Redis killed, calls and local events go on; once it is back, events cross again" {
+        test "with Redis killed under load, no call is lost and local events go on; once it is back, events cross again" {
             let redisPort = freePort ()
             let mutable redis = startRedisServer redisPort
             let prefix = $"test-{Guid.NewGuid():N}:"
             let servers = [ for _ in 1..2 -> instance redisPort prefix 0 ]
             let a, b = servers[0], servers[1]
+            // Four callers on each instance publish without pause through the outage; every call must get its reply.
+            use stopLoad = new CancellationTokenSource()
+            let answered = ref 0
+            let load =
+                [ for server in servers do
+                    for _ in 1..4 ->
+                        Task.Run(fun () ->
+                            use c = connect server
+                            while not stopLoad.IsCancellationRequested do
+                                let reply = c.Call("notify", mp "load", mp "x")
+                                if reply.Kind = Tino.Protocol.RespReplyKind.Error then failwithf "a call failed: %s" (errorText reply)
+                                Interlocked.Increment &answered.contents |> ignore) ]
             try
                 use onA = subscribe a "news"
                 use onB = subscribe b "news"
                 use caller = connect b
+                Thread.Sleep 300
                 stopRedisServer redis
                 for i in 1..200 do
                     Expect.equal (value<int> (caller.Call("notify", mp "news", mp $"down {i}"))) 1 "B's own subscriber still gets it, at once"
@@ -99,7 +112,11 @@ let tests =
                 redis <- startRedisServer redisPort
                 // StackExchange.Redis reconnects by itself; until it has, B's events stay on B. B publishes until A hears.
                 Expect.equal (publishUntilHeard caller onA "back") "back" "an event from B reached A's subscriber once Redis was back"
+                stopLoad.Cancel()
+                Task.WaitAll(Array.ofList load)
+                Expect.isGreaterThan answered.Value 1000 "the load ran through the outage, every call answered"
             finally
+                stopLoad.Cancel()
                 stopAll servers
                 stopRedisServer redis
         }
