@@ -18,8 +18,11 @@ module ClientArguments =
 
 /// <summary>
 /// Calling a Tino server from F#: connect, then call commands by name (<c>Client.call</c>) or through a record of
-/// functions (<c>Client.proxy</c>), the same record type that <c>tino { implement ... }</c> serves. The client is a
-/// <see cref="T:Tino.Client.TinoClient"/>: one connection shared by any number of callers, reconnected when lost.
+/// functions (<c>Client.proxy</c>), the same record type that <c>tino { implement ... }</c> serves. Every function
+/// takes an <see cref="T:Tino.Client.ITinoClient"/>: a <see cref="T:Tino.Client.TinoClient"/> (<c>Client.connect</c>:
+/// one connection shared by any number of callers, reconnected when lost) or a
+/// <see cref="T:Tino.Client.TinoClusterClient"/> (<c>Client.connectCluster</c>: several servers of the same app, each
+/// call to the next healthy one).
 /// </summary>
 /// <example><code>
 /// type MathApi = { add: int -> int -> Task&lt;int64&gt; }
@@ -68,6 +71,18 @@ module Client =
     let connect (uri: string) : Task<TinoClient> = connectWith TinoClientOptions.Default uri
 
     /// <summary>
+    /// Connects to several servers of the same app at once, each a <c>redis://</c> or <c>rediss://</c> URI, with F#
+    /// types on the wire unless <c>options.Client</c> names a serializer. Calls go to the next healthy server in turn;
+    /// see <see cref="T:Tino.Client.TinoClusterClient"/>.
+    /// </summary>
+    let connectClusterWith (options: TinoClusterOptions) (uris: string list) : Task<TinoClusterClient> =
+        let options = CSharpRecord.withProperty (nameof options.Client) (withFSharpTypes options.Client) options
+        TinoClusterClient.ConnectAsync(uris, options)
+
+    /// Connects to several servers of the same app at once, with F# types on the wire and the default health checks.
+    let connectCluster (uris: string list) : Task<TinoClusterClient> = connectClusterWith TinoClusterOptions.Default uris
+
+    /// <summary>
     /// The seed's <c>app.client()</c>: connects to a server of <c>app</c> at <c>uri</c>, speaking the app's MessagePack
     /// options, with a client that checks each call's name and number of arguments against the app's commands before
     /// sending it (see <c>app.ConnectClientAsync</c>).
@@ -76,18 +91,18 @@ module Client =
 
     /// Calls `command` with `arguments` (`[ arg 1; arg "two" ]`) and decodes the reply as `'T`. Errors raise
     /// `TinoRemoteException` or a subclass (`TinoArgumentException`, `TinoCommandNotFoundException`, `TinoPermissionException`).
-    let call<'T> (client: TinoClient) (command: string) (arguments: TinoArg list) : Task<'T> =
+    let call<'T> (client: ITinoClient) (command: string) (arguments: TinoArg list) : Task<'T> =
         client.CallAsync<'T>(command, ReadOnlySpan(Array.ofList arguments)).AsTask()
 
     /// `call` as an `Async`: the call starts when the async does, and cancelling the async cancels the call.
-    let callAsync<'T> (client: TinoClient) (command: string) (arguments: TinoArg list) : Async<'T> =
+    let callAsync<'T> (client: ITinoClient) (command: string) (arguments: TinoArg list) : Async<'T> =
         async {
             let! token = Async.CancellationToken
             return! TaskAwait.inAsync(client.CallAsync<'T>(command, token, ReadOnlySpan(Array.ofList arguments)).AsTask())
         }
 
     /// Calls `command` for its effect: the reply's value is not decoded.
-    let send (client: TinoClient) (command: string) (arguments: TinoArg list) : Task =
+    let send (client: ITinoClient) (command: string) (arguments: TinoArg list) : Task =
         client.CallAsync(command, ReadOnlySpan(Array.ofList arguments)).AsTask()
 
     /// <summary>
@@ -95,14 +110,14 @@ module Client =
     /// <c>for item in Client.stream client "range" [ arg 10 ] do</c> inside <c>task { }</c> or <c>async { }</c>, or
     /// with <c>Stream.toList</c>. Leaving the loop early sends <c>CLOSE</c>.
     /// </summary>
-    let stream<'T> (client: TinoClient) (command: string) (arguments: TinoArg list) : IAsyncEnumerable<'T> =
+    let stream<'T> (client: ITinoClient) (command: string) (arguments: TinoArg list) : IAsyncEnumerable<'T> =
         client.StreamAsync<'T>(command, ReadOnlySpan(Array.ofList arguments))
 
     /// <summary>
     /// The events published on <c>channel</c>, as they come, decoded as <c>'T</c>: read with <c>for</c> inside
     /// <c>task { }</c> or <c>async { }</c>; leaving the loop unsubscribes.
     /// </summary>
-    let subscribe<'T> (client: TinoClient) (channel: string) : IAsyncEnumerable<'T> = client.SubscribeAsync<'T>(channel)
+    let subscribe<'T> (client: ITinoClient) (channel: string) : IAsyncEnumerable<'T> = client.SubscribeAsync<'T>(channel)
 
     /// <summary>
     /// The record of functions <c>'Api</c> whose every field calls the command of its name on <c>client</c> (a client
@@ -115,7 +130,7 @@ module Client =
     /// calls run plain closures.
     /// </summary>
     /// <exception cref="T:Tino.TinoBuildException">'Api is not a record of functions, or a field returns something else.</exception>
-    let proxy<'Api> (client: TinoClient) : 'Api =
+    let proxy<'Api> (client: ITinoClient) : 'Api =
         let contract = typeof<'Api>
         match Contract.fields contract with
         | Error reason -> raise (TinoBuildException(null, reason))

@@ -25,10 +25,10 @@ type internal ProxyParts =
             i <- i - 1
         arguments
 
-    static member private Call<'T>(client: TinoClient, command: string, arguments: TinoArg list, token: CancellationToken) =
+    static member private Call<'T>(client: ITinoClient, command: string, arguments: TinoArg list, token: CancellationToken) =
         client.CallAsync<'T>(command, token, ReadOnlySpan(ProxyParts.Arguments arguments))
 
-    static member private Effect(client: TinoClient, command: string, arguments: TinoArg list, token: CancellationToken) =
+    static member private Effect(client: ITinoClient, command: string, arguments: TinoArg list, token: CancellationToken) =
         client.CallAsync(command, token, ReadOnlySpan(ProxyParts.Arguments arguments))
 
     /// The token a call made inside an `async` uses: the function's own token parameter if it has one, else the async's.
@@ -75,7 +75,7 @@ type internal ProxyParts =
         fun arguments token -> ProxyParts.Effect(client, command, arguments, token)
 
     /// A stream command: each enumeration calls it (ITER / NEXT); leaving early sends CLOSE.
-    static member StreamOf<'T>(client: TinoClient, command: string) : Collect<IAsyncEnumerable<'T>> =
+    static member StreamOf<'T>(client: ITinoClient, command: string) : Collect<IAsyncEnumerable<'T>> =
         fun arguments token -> client.StreamAsync<'T>(command, token, ReadOnlySpan(ProxyParts.Arguments arguments))
 
     /// A parameter sent as the next argument.
@@ -102,7 +102,7 @@ module internal Proxy =
         nonNull (method.Invoke(null, arguments))
 
     /// What a function returning `result` does once it has all its arguments, or why it cannot be a call.
-    let private ending (client: TinoClient) (command: string) (result: Type) : Result<obj, string> =
+    let private ending (client: ITinoClient) (command: string) (result: Type) : Result<obj, string> =
         let call name generics = Ok(part name generics [| client; command |])
         let generic = if result.IsGenericType then result.GetGenericTypeDefinition() else result
         let inner () = result.GetGenericArguments()[0]
@@ -122,7 +122,7 @@ module internal Proxy =
     /// order, but a `CancellationToken` is given to the call, and `unit`, `AuthRequired`, `Auth` and `ConnState` are
     /// not sent. The result is the reply, decoded; `unit`, `Task` and `ValueTask` results do not decode it; an
     /// `IAsyncEnumerable<'T>` result reads the stream command item by item.
-    let functionOf (client: TinoClient) (command: string) (functionType: Type) : Result<obj, string> =
+    let functionOf (client: ITinoClient) (command: string) (functionType: Type) : Result<obj, string> =
         let parameters, result = Handlers.curried functionType
         ending client command result
         |> Result.map (fun last ->

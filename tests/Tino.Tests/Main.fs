@@ -12,6 +12,7 @@ let main argv =
     let workers, ports = System.Threading.ThreadPool.GetMinThreads()
     System.Threading.ThreadPool.SetMinThreads(max workers 64, max ports 64) |> ignore
     let mutable counts = (0, 0)
+    let mutable failures = []
     let printer =
         { TestPrinters.defaultPrinter with
             summary =
@@ -19,11 +20,24 @@ let main argv =
                     async {
                         do! TestPrinters.defaultPrinter.summary config summary
                         counts <- (summary.passed.Length, summary.failed.Length + summary.errored.Length)
+                        failures <-
+                            [ for test, result in summary.failed @ summary.errored ->
+                                  let name = String.concat " / " test.name
+                                  let why =
+                                      match result.result with
+                                      | TestResult.Failed message -> message
+                                      | TestResult.Error error -> string error
+                                      | other -> string other
+                                  let why = why.Trim().Split('\n') |> Array.truncate 4 |> String.concat " | "
+                                  $"FAILED {name}: {why}" ]
                     } }
     let code = Tests.runTestsInAssemblyWithCLIArgs [ CLIArguments.Printer printer; CLIArguments.No_Spinner ] argv
     let passed, failed = counts
     stdout.Flush()
     // Expecto pads what goes through Console.Out; the summary must be a clean line of its own.
     use rawOut = new System.IO.StreamWriter(System.Console.OpenStandardOutput())
+    // CI keeps only the end of a long log: name what failed right above the summary.
+    for failure in failures do
+        rawOut.Write(failure + "\n")
     rawOut.Write(sprintf "\n%d passed, %d failed\n" passed failed)
     code

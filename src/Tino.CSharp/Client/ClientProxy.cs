@@ -7,11 +7,11 @@ internal static class ClientProxy<TContract>
     where TContract : class
 {
     private static readonly Lock s_gate = new();
-    private static Func<TinoClient, TContract>? s_create;
+    private static Func<ITinoClient, TContract>? s_create;
 
-    public static TContract Create(TinoClient client) => (Volatile.Read(ref s_create) ?? Make())(client);
+    public static TContract Create(ITinoClient client) => (Volatile.Read(ref s_create) ?? Make())(client);
 
-    private static Func<TinoClient, TContract> Make()
+    private static Func<ITinoClient, TContract> Make()
     {
         lock (s_gate)
         {

@@ -26,7 +26,7 @@ internal static class ClientProxyBuilder
     private sealed record Plan(MethodInfo Method, Delegate Call, ParameterInfo[] Sent, ParameterInfo? Token);
 
     /// <summary>Makes the proxy class of <typeparamref name="TContract"/> and returns its constructor as a delegate.</summary>
-    public static Func<TinoClient, TContract> Build<TContract>()
+    public static Func<ITinoClient, TContract> Build<TContract>()
         where TContract : class
     {
         var contract = typeof(TContract);
@@ -44,9 +44,9 @@ internal static class ClientProxyBuilder
         {
             created.GetField(CallField(i))!.SetValue(null, plans[i].Call);
         }
-        var client = Expression.Parameter(typeof(TinoClient), "client");
-        var construct = Expression.New(created.GetConstructor([typeof(TinoClient)])!, client);
-        return Expression.Lambda<Func<TinoClient, TContract>>(construct, client).Compile();
+        var client = Expression.Parameter(typeof(ITinoClient), "client");
+        var construct = Expression.New(created.GetConstructor([typeof(ITinoClient)])!, client);
+        return Expression.Lambda<Func<ITinoClient, TContract>>(construct, client).Compile();
     }
 
     private static Plan PlanOf(MethodInfo method)
@@ -81,7 +81,7 @@ internal static class ClientProxyBuilder
             TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Class,
             typeof(object),
             [contract]);
-        var client = type.DefineField("_client", typeof(TinoClient), FieldAttributes.Private | FieldAttributes.InitOnly);
+        var client = type.DefineField("_client", typeof(ITinoClient), FieldAttributes.Private | FieldAttributes.InitOnly);
         EmitConstructor(type, client);
         for (var i = 0; i < plans.Length; i++)
         {
@@ -92,7 +92,7 @@ internal static class ClientProxyBuilder
 
     private static void EmitConstructor(TypeBuilder type, FieldInfo client)
     {
-        var constructor = type.DefineConstructor(MethodAttributes.Public, CallingConventions.Standard, [typeof(TinoClient)]);
+        var constructor = type.DefineConstructor(MethodAttributes.Public, CallingConventions.Standard, [typeof(ITinoClient)]);
         constructor.DefineParameter(1, ParameterAttributes.None, "client");
         var il = constructor.GetILGenerator();
         il.Emit(OpCodes.Ldarg_0);

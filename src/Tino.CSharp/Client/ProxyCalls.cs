@@ -9,9 +9,9 @@ namespace Tino.Client;
 /// </summary>
 internal static class ProxyCalls
 {
-    /// <summary>The delegate type a method returning <paramref name="result"/> calls: <c>Func&lt;TinoClient, CancellationToken, TinoArg[], result&gt;</c>.</summary>
+    /// <summary>The delegate type a method returning <paramref name="result"/> calls: <c>Func&lt;ITinoClient, CancellationToken, TinoArg[], result&gt;</c>.</summary>
     public static Type DelegateType(Type result) =>
-        typeof(Func<,,,>).MakeGenericType(typeof(TinoClient), typeof(CancellationToken), typeof(TinoArg[]), result);
+        typeof(Func<,,,>).MakeGenericType(typeof(ITinoClient), typeof(CancellationToken), typeof(TinoArg[]), result);
 
     /// <summary>The call for a method returning <paramref name="result"/>, closed over <paramref name="command"/>; null when the result is neither a task nor a stream.</summary>
     public static Delegate? For(string command, Type result)
@@ -29,19 +29,19 @@ internal static class ProxyCalls
         return call?.CreateDelegate(DelegateType(result), command);
     }
 
-    private static Task<T> CallTaskOf<T>(string command, TinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
+    private static Task<T> CallTaskOf<T>(string command, ITinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
         client.CallAsync<T>(command, cancellationToken, arguments).AsTask();
 
-    private static ValueTask<T> CallValueTaskOf<T>(string command, TinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
+    private static ValueTask<T> CallValueTaskOf<T>(string command, ITinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
         client.CallAsync<T>(command, cancellationToken, arguments);
 
-    private static IAsyncEnumerable<T> CallStream<T>(string command, TinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
+    private static IAsyncEnumerable<T> CallStream<T>(string command, ITinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
         client.StreamAsync<T>(command, cancellationToken, arguments);
 
-    private static Task CallTask(string command, TinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
+    private static Task CallTask(string command, ITinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
         client.CallAsync(command, cancellationToken, arguments).AsTask();
 
-    private static ValueTask CallValueTask(string command, TinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
+    private static ValueTask CallValueTask(string command, ITinoClient client, CancellationToken cancellationToken, TinoArg[] arguments) =>
         client.CallAsync(command, cancellationToken, arguments);
 
     private static MethodInfo Method(string name) =>

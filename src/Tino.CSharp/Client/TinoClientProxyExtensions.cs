@@ -2,7 +2,7 @@ using Tino.Client;
 
 namespace Tino.Client;
 
-/// <summary>Typed proxies of service contracts over a <see cref="TinoClient"/>.</summary>
+/// <summary>Typed proxies of service contracts over a <see cref="TinoClient"/> or a <see cref="TinoClusterClient"/>.</summary>
 public static class TinoClientProxyExtensions
 {
     /// <summary>
@@ -11,7 +11,7 @@ public static class TinoClientProxyExtensions
     /// without a trailing <c>Async</c> in snake_case (<c>GetNoteAsync</c> calls <c>get_note</c>). Methods return
     /// <see cref="Task{T}"/>, <see cref="ValueTask{T}"/>, <see cref="Task"/> or <see cref="ValueTask"/> (the last two
     /// do not decode the reply), or <see cref="IAsyncEnumerable{T}"/> for a stream command: the method returns
-    /// <see cref="TinoClient.StreamAsync{T}(string, CancellationToken, ReadOnlySpan{TinoArg})"/>, which calls the command
+    /// <see cref="ITinoClient.StreamAsync{T}(string, CancellationToken, ReadOnlySpan{TinoArg})"/>, which calls the command
     /// each time it is enumerated, and leaving it early sends <c>CLOSE</c>. Each parameter is one argument, in order, except those the server fills: a
     /// <see cref="CancellationToken"/> is given to the call (cancelling it ends the wait), and <see cref="AuthRequired{T}"/>,
     /// <see cref="Auth{T}"/> and <see cref="ConnState{T}"/> are not sent, so a server's own interface serves as the contract.
@@ -20,7 +20,9 @@ public static class TinoClientProxyExtensions
     /// The proxy's class is made once per interface, with Reflection.Emit: each method builds its arguments with
     /// <see cref="TinoArg.From{T}"/> for its parameters' types and calls a delegate made once for it. Nothing is
     /// reflected, and no number is boxed, per call. Errors are the client's: <see cref="TinoRemoteException"/> and its
-    /// subclasses, <see cref="TinoConnectionException"/>, <see cref="TimeoutException"/>.
+    /// subclasses, <see cref="TinoConnectionException"/>, <see cref="TimeoutException"/>. Over a
+    /// <see cref="TinoClusterClient"/> each call goes to the next healthy endpoint and each enumeration of a stream stays
+    /// on the endpoint it started on, as the cluster client's own calls do.
     /// </remarks>
     /// <example><code>
     /// public interface ICalculator { Task&lt;long&gt; AddAsync(int a, int b); }
@@ -32,7 +34,7 @@ public static class TinoClientProxyExtensions
     /// <typeparamref name="TContract"/> is not an interface, or one of its members cannot be a call: a property, an
     /// event, a generic method, a <c>ref</c> or <c>out</c> parameter, or a result that is neither a task nor an <see cref="IAsyncEnumerable{T}"/>.
     /// </exception>
-    public static TContract CreateProxy<TContract>(this TinoClient client)
+    public static TContract CreateProxy<TContract>(this ITinoClient client)
         where TContract : class
     {
         ArgumentNullException.ThrowIfNull(client);

@@ -19,7 +19,7 @@ namespace Tino.Client;
 /// await using var client = await TinoClient.ConnectAsync("redis://127.0.0.1:7534");
 /// long three = await client.CallAsync&lt;long&gt;("add", 1, 2);
 /// </code></example>
-public sealed partial class TinoClient : IAsyncDisposable
+public sealed partial class TinoClient : ITinoClient
 {
     private static readonly ConcurrentDictionary<string, byte[]> s_commandNames = new();
 
@@ -107,7 +107,7 @@ public sealed partial class TinoClient : IAsyncDisposable
 
     /// <inheritdoc cref="CallAsync{T}(string, ReadOnlySpan{TinoArg})"/>
     /// <param name="command">The command's name.</param>
-    /// <param name="cancellationToken">Ends the wait at once; the reply is still read, and dropped, when it comes.</param>
+    /// <param name="cancellationToken">Ends the wait at once and asks the server to cancel the handler (<c>TINO.CANCEL</c>); the reply is still read, and dropped, when it comes.</param>
     /// <param name="arguments">The arguments, in order.</param>
     public ValueTask<T> CallAsync<T>(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
     {
@@ -146,7 +146,7 @@ public sealed partial class TinoClient : IAsyncDisposable
 
     /// <inheritdoc cref="CallAsync(string, ReadOnlySpan{TinoArg})"/>
     /// <param name="command">The command's name.</param>
-    /// <param name="cancellationToken">Ends the wait at once; the reply is still read, and dropped, when it comes.</param>
+    /// <param name="cancellationToken">Ends the wait at once and asks the server to cancel the handler (<c>TINO.CANCEL</c>); the reply is still read, and dropped, when it comes.</param>
     /// <param name="arguments">The arguments, in order.</param>
     public ValueTask CallAsync(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
     {

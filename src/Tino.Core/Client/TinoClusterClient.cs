@@ -20,7 +20,7 @@ namespace Tino.Client;
 /// await using var cluster = await TinoClusterClient.ConnectAsync(["redis://10.0.0.11:7534", "redis://10.0.0.12:7534"]);
 /// long three = await cluster.CallAsync&lt;long&gt;("add", 1, 2);
 /// </code></example>
-public sealed partial class TinoClusterClient : IAsyncDisposable
+public sealed partial class TinoClusterClient : ITinoClient
 {
     private readonly ClusterEndPoint[] _endPoints;
     private readonly CancellationTokenSource _disposing = new();
@@ -88,7 +88,7 @@ public sealed partial class TinoClusterClient : IAsyncDisposable
 
     /// <inheritdoc cref="CallAsync{T}(string, ReadOnlySpan{TinoArg})"/>
     /// <param name="command">The command's name.</param>
-    /// <param name="cancellationToken">Ends the wait at once; the reply is still read, and dropped, when it comes.</param>
+    /// <param name="cancellationToken">Ends the wait at once and asks the server to cancel the handler (<c>TINO.CANCEL</c>); the reply is still read, and dropped, when it comes.</param>
     /// <param name="arguments">The arguments, in order.</param>
     public ValueTask<T> CallAsync<T>(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
     {
@@ -110,6 +110,36 @@ public sealed partial class TinoClusterClient : IAsyncDisposable
         return endPoint is null
             ? ValueTask.FromException<T>(NoHealthyEndPoint())
             : Watch(endPoint, client!.CallAsync<T>(command, cancellationToken, arguments));
+    }
+
+    /// <summary>Calls <paramref name="command"/> on the next healthy endpoint for its effect, as <see cref="TinoClient.CallAsync(string, ReadOnlySpan{TinoArg})"/> does.</summary>
+    /// <inheritdoc cref="CallAsync{T}(string, ReadOnlySpan{TinoArg})" path="/exception"/>
+    public ValueTask CallAsync(string command, params ReadOnlySpan<TinoArg> arguments) =>
+        CallAsync(command, CancellationToken.None, arguments);
+
+    /// <inheritdoc cref="CallAsync(string, ReadOnlySpan{TinoArg})"/>
+    /// <param name="command">The command's name.</param>
+    /// <param name="cancellationToken">Ends the wait at once and asks the server to cancel the handler (<c>TINO.CANCEL</c>); the reply is still read, and dropped, when it comes.</param>
+    /// <param name="arguments">The arguments, in order.</param>
+    public ValueTask CallAsync(string command, CancellationToken cancellationToken, params ReadOnlySpan<TinoArg> arguments)
+    {
+        if (_pipeline is not null)
+        {
+            try
+            {
+                ArgumentNullException.ThrowIfNull(command);
+                var call = _pipeline.NewCall(command, CallPipeline.Encode(arguments, _serializer), cancellationToken);
+                return new ValueTask(_pipeline.CallRawAsync(call).AsTask());
+            }
+            catch (Exception error)
+            {
+                return ValueTask.FromException(error);
+            }
+        }
+        var endPoint = Next(out var client);
+        return endPoint is null
+            ? ValueTask.FromException(NoHealthyEndPoint())
+            : Watch(endPoint, client!.CallAsync(command, cancellationToken, arguments));
     }
 
     /// <summary>Calls <paramref name="command"/> on the next healthy endpoint with arguments that are already MessagePack, as <see cref="TinoClient.CallRawAsync"/> does.</summary>
@@ -236,6 +266,22 @@ public sealed partial class TinoClusterClient : IAsyncDisposable
     /// <summary>Takes an endpoint out as soon as a call on it finds its connection lost.</summary>
     private static ValueTask<T> Watch<T>(ClusterEndPoint endPoint, ValueTask<T> call) =>
         call.IsCompletedSuccessfully ? call : WatchAsync(endPoint, call);
+
+    private static ValueTask Watch(ClusterEndPoint endPoint, ValueTask call) =>
+        call.IsCompletedSuccessfully ? call : WatchAsync(endPoint, call);
+
+    private static async ValueTask WatchAsync(ClusterEndPoint endPoint, ValueTask call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (TinoConnectionException error)
+        {
+            endPoint.MarkDown(error);
+            throw;
+        }
+    }
 
     private static async ValueTask<T> WatchAsync<T>(ClusterEndPoint endPoint, ValueTask<T> call)
     {

@@ -145,6 +145,21 @@ let shapes =
                         Expect.equal (await (interop.AddAsync(2, 3))) 5L "still usable after a cancelled stream")
                 }
         ]
+        test "a proxy over a cluster client spreads its calls over the servers and reads streams from one" {
+            let servers = [ for _, create in interopServers -> Tino.Tests.Client.ClusterClientTests.start (create ()) ]
+            let options = TinoClusterOptions(Client = tina)
+            let cluster = Tino.Tests.Client.ClusterClientTests.connectCluster [ for server in servers -> Tino.Tests.Client.ClusterClientTests.uriOf server ] options
+            try
+                let interop = cluster.CreateProxy<IInterop>()
+                // counter is per connection: in turn over two servers, each connection counts 1 then 2.
+                Expect.equal [ for _ in 1..4 -> await (interop.CounterAsync()) ] [ 1; 1; 2; 2 ] "round robin over both servers"
+                Expect.equal (List.ofSeq (await (StreamReading.AllAsync(interop.Range 1000)))) [ 0 .. 999 ] "a stream, whole, from one server"
+                Expect.equal (await (interop.AddAsync(1, 2))) 3L "add"
+            finally
+                Tino.Tests.Client.ClusterClientTests.dispose cluster
+                for server in servers do
+                    Tino.Tests.Client.ClusterClientTests.stop server
+        }
         testList "errors from proxies map to the client's exception types" [
             for name, create in interopServers ->
                 test $"from {name}" { withHost (create ()) TinoClientOptions.Default (fun host -> expectInteropErrors host.Client) }

@@ -17,13 +17,6 @@ open Tino.Tests.Interop.RealClientTests
 
 let redisServer = ensureInstalled "redis-server" "redis-server"
 
-let freePort () =
-    let listener = new TcpListener(IPAddress.Loopback, 0)
-    listener.Start()
-    let port = (listener.LocalEndpoint :?> IPEndPoint).Port
-    listener.Stop()
-    port
-
 /// A redis-server of its own on `port` (no persistence, loopback only), once it listens.
 let startRedisServer (port: int) : Process =
     redisServer.Force()
@@ -57,7 +50,7 @@ let stopRedisServer (proc: Process) =
 
 /// Runs `body` with the port of a redis-server of its own, stopped after it.
 let withRedisServer (body: int -> unit) =
-    let port = freePort ()
+    let port = Tino.Tests.ScaleOut.Processes.freePort ()
     let proc = startRedisServer port
     try
         body port

@@ -19,6 +19,7 @@ open Tino.Redis
 open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Hosting.ServerTests
 open Tino.Tests.Interop.ClientInteropTests
+open Tino.Tests.ScaleOut.Processes
 
 /// An instance of the app, on the backplane of the Redis server at `redisPort` under `prefix`.
 let private instance (redisPort: int) (prefix: string) (port: int) =
