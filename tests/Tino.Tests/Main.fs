@@ -28,7 +28,8 @@ let main argv =
                                       | TestResult.Failed message -> message
                                       | TestResult.Error error -> string error
                                       | other -> string other
-                                  let why = why.Trim().Split('\n') |> Array.truncate 4 |> String.concat " | "
+                                  let plain = System.Text.RegularExpressions.Regex.Replace(why, "\u001b\\[[0-9;]*m", "")
+                                  let why = plain.Trim().Split('\n') |> Array.truncate 4 |> String.concat " | "
                                   $"FAILED {name}: {why}" ]
                     } }
     let code = Tests.runTestsInAssemblyWithCLIArgs [ CLIArguments.Printer printer; CLIArguments.No_Spinner ] argv
