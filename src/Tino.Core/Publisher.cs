@@ -1,6 +1,7 @@
 using System.Buffers;
 using MessagePack;
 using Tino.Events;
+using Tino.Hosting;
 using Tino.Serialization;
 
 namespace Tino;
@@ -40,9 +41,18 @@ public sealed class Publisher
     /// <summary>An event another instance published, for this server's subscribers.</summary>
     internal void DeliverFromBackplane(string channel, ReadOnlySpan<byte> payload)
     {
-        if (Hub.HasSubscribers(channel))
+        if (!Hub.HasSubscribers(channel))
+        {
+            return;
+        }
+        DeferredWakes.Begin();
+        try
         {
             Hub.Publish(channel, payload);
+        }
+        finally
+        {
+            DeferredWakes.End(onThreadPool: true);
         }
     }
 

@@ -199,7 +199,16 @@ internal sealed partial class Connection
     {
         var reader = new SequenceReader<byte>(buffer);
         long answered = 0;
-        var mustAwait = ProcessRequests(ref reader, ref answered, out pending);
+        bool mustAwait;
+        DeferredWakes.Begin();
+        try
+        {
+            mustAwait = ProcessRequests(ref reader, ref answered, out pending);
+        }
+        finally
+        {
+            DeferredWakes.End();
+        }
 
         // Sliced once, by offset, rather than at each request's position: cheaper, the same bytes left.
         if (answered > 0)

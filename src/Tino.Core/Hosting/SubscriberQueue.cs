@@ -36,7 +36,7 @@ internal sealed class SubscriberQueue(long limit, Action wake, Action drop) : IE
         {
             return false;
         }
-        if (Interlocked.Exchange(ref _signaled, 1) == 0)
+        if (Interlocked.Exchange(ref _signaled, 1) == 0 && !DeferredWakes.TryDefer(wake))
         {
             wake();
         }
