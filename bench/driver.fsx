@@ -6,7 +6,7 @@
 // something fails.
 // The modules under bench/driver/ are loaded here once, in order (a file #load-ed twice would define its types twice).
 #load "driver/Processes.fsx" "driver/Model.fsx" "driver/Measurements.fsx" "driver/Comparisons.fsx"
-#load "driver/Payloads.fsx" "driver/CallContext.fsx" "driver/Structured.fsx" "driver/PayloadMemory.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
+#load "driver/Payloads.fsx" "driver/CallContext.fsx" "driver/Structured.fsx" "driver/FanOut.fsx" "driver/PayloadMemory.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
 
 open System
 open System.IO
@@ -38,6 +38,7 @@ let buildAll () =
     build "samples/InteropServer.CSharp"
     build "bench/ClientLoad"
     build Structured.ordersProject
+    build FanOut.project
     let grpc = buildPeer grpcPeer
     let http = buildPeer httpPeer
     grpc, http, installGarnet ()
@@ -98,7 +99,7 @@ let failures (run: Run) =
     + failed run.Allocation.Outcome
     + (run.Cpu |> List.sumBy (fun figure -> failed figure.Outcome))
     + failed run.PayloadMemory
-    + ([ run.Payloads; run.Structured; Measured [ run.CallContext ] ]
+    + ([ run.Payloads; run.Structured; run.FanOut; Measured [ run.CallContext ] ]
        |> List.sumBy (function
            | Measured groups -> groups |> List.sumBy (fun group -> group.Figures |> List.sumBy (fun figure -> failed figure.Outcome))
            | outcome -> failed outcome))
@@ -117,6 +118,8 @@ let main () =
         let payloadMemory = attempt "payload memory" (fun () -> PayloadMemory.measure settings 7661)
         let structuredPorts = Structured.ports 7651
         let structured = attempt "structured payloads" (fun () -> Structured.measure settings structuredPorts grpcBuilt httpBuilt)
+        let fanOutPorts = FanOut.ports 7671
+        let fanOut = attempt "server events fan-out" (fun () -> FanOut.measure settings fanOutPorts)
         let memory = memory settings 7631
         let allocation =
             { Command = Measurements.bdnShown settings
@@ -139,6 +142,8 @@ let main () =
               PayloadServers = Payloads.serversShown payloadPorts garnetInstalled
               Structured = structured
               StructuredServers = Structured.serversShown structuredPorts
+              FanOut = fanOut
+              FanOutServers = FanOut.serversShown fanOutPorts
               PayloadMemory = payloadMemory
               Notes = notes () }
         write run

@@ -107,15 +107,18 @@ let clientLoadArgs (settings: Settings) (target: string) (port: int) (extra: str
 
 let clientLoadShown settings target port extra = "dotnet " + String.Join(" ", clientLoadArgs settings target port extra)
 
-/// Calls per second of a ClientLoad run with these arguments: its last line is exactly `calls/s: <integer>`.
-let clientLoadWith (args: string list) (timeout: TimeSpan) : float =
+/// The rate a load tool (`dotnet <args>`) prints as its last line, exactly `<label>: <integer>`.
+let lastLineRate (label: string) (args: string list) (timeout: TimeSpan) : float =
     let result = run "dotnet" args timeout
     if result.Code <> 0 then
         failwithf "dotnet %s exited with %d: %s %s" (String.Join(" ", args)) result.Code result.Out result.Err
     let last = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map _.Trim() |> Array.tryLast
-    match last |> Option.map (fun line -> Regex.Match(line, @"^calls/s: (\d+)$")) with
+    match last |> Option.map (fun line -> Regex.Match(line, $@"^{Regex.Escape label}: (\d+)$")) with
     | Some found when found.Success -> invariant found.Groups[1].Value
-    | _ -> failwithf "ClientLoad's last line is not `calls/s: <integer>` but \"%s\"" (defaultArg last "")
+    | _ -> failwithf "%s's last line is not `%s: <integer>` but \"%s\"" (List.head args) label (defaultArg last "")
+
+/// Calls per second of a ClientLoad run with these arguments: its last line is exactly `calls/s: <integer>`.
+let clientLoadWith (args: string list) (timeout: TimeSpan) : float = lastLineRate "calls/s" args timeout
 
 /// Calls per second of one ClientLoad run with the settings' callers, seconds and warm-up.
 let clientLoad (settings: Settings) (target: string) (port: int) (extra: string list) : float =

@@ -204,6 +204,9 @@ type Run =
       /// The structured payloads (an order, a list of orders) through the Tino client and its peers.
       Structured: Outcome<PayloadGroup list>
       StructuredServers: string list
+      /// Server events from one publisher to 50 subscribers: three Tino instances on a backplane, one, redis-server.
+      FanOut: Outcome<PayloadGroup list>
+      FanOutServers: string list
       /// What 50 connections of 1 MiB payloads, and one 16 MiB argument, cost the servers in resident memory.
       PayloadMemory: Outcome<PayloadMemory list>
       Notes: string }

@@ -207,6 +207,17 @@ let private structuredSection (run: Run) =
     @ codeBlock run.StructuredServers
     @ groupSections run.Structured
 
+let private fanOutSection (run: Run) =
+    [ "## Server events to many subscribers"
+      ""
+      "Events fanned out to 50 subscribers: through three Tino instances that share a Redis backplane, one Tino"
+      "instance, and redis-server's own pub/sub, measured back to back in each round."
+      ""
+      "Servers, started for these comparisons only:"
+      "" ]
+    @ codeBlock run.FanOutServers
+    @ groupSections run.FanOut
+
 let private payloadMemorySection (run: Run) =
     [ "### Memory with large payloads"
       ""
@@ -288,5 +299,6 @@ let markdown (run: Run) =
         @ payloadsSection run
         @ payloadMemorySection run
         @ structuredSection run
+        @ fanOutSection run
         @ [ "## Other measurements"; "" ]
     String.Join("\n", lines) + "\n" + run.Notes.TrimEnd() + "\n"
