@@ -64,7 +64,7 @@ internal sealed class ClientStream<T>(TinoClient client, byte[] iter, Func<ReadO
                 {
                     yield return decode(item.Bytes, serializer);
                 }
-                (var at, items) = Batch(await inFlight.Dequeue().ConfigureAwait(false));
+                (var at, items) = Batch(await NextBatchAsync(inFlight.Dequeue()).ConfigureAwait(false));
                 if (IsEnd(at))
                 {
                     ended = true;
@@ -91,6 +91,22 @@ internal sealed class ClientStream<T>(TinoClient client, byte[] iter, Func<ReadO
         if (opened.IsCompletedSuccessfully && Batch(opened.Result) is var (cursor, _) && !IsEnd(cursor) && connection.IsOpen)
         {
             _ = TinoClient.SendOn(connection, Request("CLOSE", cursor), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// A NEXT's reply. A server that shuts down refuses the NEXT requests it reads after (SHUTTING_DOWN) and then closes
+    /// the connection: either way the cursor is gone with the server, so both end the stream as a lost connection does.
+    /// </summary>
+    private static async ValueTask<RespReply> NextBatchAsync(ValueTask<RespReply> next)
+    {
+        try
+        {
+            return await next.ConfigureAwait(false);
+        }
+        catch (TinoRemoteException error) when (error.Code == ErrorCodes.ShuttingDown)
+        {
+            throw new TinoConnectionException("the server shut down while the stream was read; its cursor went with it", error);
         }
     }
 

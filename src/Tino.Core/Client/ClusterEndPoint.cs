@@ -4,7 +4,7 @@ namespace Tino.Client;
 
 /// <summary>
 /// One endpoint of a <see cref="TinoClusterClient"/>: a <see cref="TinoClient"/> that carries the calls, another that
-/// carries only health checks (so a slow call never holds a PING up), and whether calls may go here.
+/// carries only health checks (so a slow call never holds a check up), and whether calls may go here.
 /// </summary>
 internal sealed class ClusterEndPoint
 {
@@ -58,8 +58,9 @@ internal sealed class ClusterEndPoint
     }
 
     /// <summary>
-    /// Sends PING on the check connection (making it first when it is missing); when it passes and the call connection
-    /// is gone, makes that again too. A check that fails, or takes longer than the timeout, takes this endpoint out.
+    /// Sends TINO.HEALTH on the check connection (making it first when it is missing); when it passes and the call
+    /// connection is gone, makes that again too. A check that fails, replies NOT_READY, or takes longer than the timeout
+    /// takes this endpoint out.
     /// </summary>
     public async Task CheckAsync(CancellationToken stopping)
     {
@@ -76,7 +77,7 @@ internal sealed class ClusterEndPoint
                 }
                 checks = _checks = await _connect(_checkOptions, timeout.Token).ConfigureAwait(false);
             }
-            await checks.ExecuteAsync("PING", [], timeout.Token).ConfigureAwait(false);
+            await CheckReadyAsync(checks, timeout.Token).ConfigureAwait(false);
             if (_calls is not { IsConnected: true })
             {
                 await ReplaceCallClientAsync(stopping).ConfigureAwait(false);
@@ -86,6 +87,12 @@ internal sealed class ClusterEndPoint
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The cluster client is being disposed.
+        }
+        catch (TinoRemoteException notReady) when (notReady.Code == ErrorCodes.NotReady)
+        {
+            // Starting, draining or not ready by its app's own checks: out of the rotation, its connections kept, so
+            // the calls in flight on it finish.
+            MarkDown(notReady);
         }
         catch (Exception error)
         {
@@ -98,6 +105,19 @@ internal sealed class ClusterEndPoint
                 _checks = null;
                 await checks.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>TINO.HEALTH: READY passes; NOT_READY throws. A server too old to know it passes by answering at all.</summary>
+    private static async Task CheckReadyAsync(TinoClient checks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await checks.ExecuteAsync("TINO.HEALTH", [], cancellationToken).ConfigureAwait(false);
+        }
+        catch (TinoCommandNotFoundException)
+        {
+            // Answered: alive, which is all such a server can say.
         }
     }
 

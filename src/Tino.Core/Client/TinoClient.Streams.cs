@@ -17,7 +17,7 @@ public sealed partial class TinoClient
     /// await foreach (var i in client.StreamAsync&lt;int&gt;("range", 1_000_000)) { ... }
     /// </code></example>
     /// <exception cref="TinoRemoteException">While enumerating: the server replied an error (the call's, or the producer's).</exception>
-    /// <exception cref="TinoConnectionException">While enumerating: the connection was lost; a cursor does not survive it.</exception>
+    /// <exception cref="TinoConnectionException">While enumerating: the connection was lost, or the server shut down (its SHUTTING_DOWN reply inside); a cursor does not survive either.</exception>
     public IAsyncEnumerable<T> StreamAsync<T>(string command, params ReadOnlySpan<TinoArg> arguments) =>
         StreamAsync<T>(command, CancellationToken.None, arguments);
 

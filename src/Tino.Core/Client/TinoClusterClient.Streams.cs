@@ -5,8 +5,9 @@ public sealed partial class TinoClusterClient
     /// <summary>
     /// Reads the stream command <paramref name="command"/> from the next healthy endpoint, as
     /// <see cref="TinoClient.StreamAsync{T}(string, ReadOnlySpan{TinoArg})"/> does. A stream's cursor lives on one
-    /// server, so the stream stays on the endpoint picked here; if that endpoint's connection is lost, the enumeration
-    /// ends with <see cref="TinoConnectionException"/> and the endpoint is taken out, and a new call goes to another.
+    /// server, so the stream stays on the endpoint picked here; if that endpoint's connection is lost or its server
+    /// shuts down, the enumeration ends with <see cref="TinoConnectionException"/> and the endpoint is taken out, and a
+    /// new call goes to another.
     /// </summary>
     public IAsyncEnumerable<T> StreamAsync<T>(string command, params ReadOnlySpan<TinoArg> arguments) =>
         StreamAsync<T>(command, CancellationToken.None, arguments);

@@ -5,9 +5,10 @@ namespace Tino.Client;
 
 /// <summary>
 /// A client of several Tino servers that serve the same app, with no load balancer between: each call goes to the
-/// next healthy endpoint in turn (round robin). Every endpoint is sent a PING on an interval, on a connection of
-/// its own; one that fails its check, or whose connection is lost, is taken out at once and its calls go to the
-/// others; once its check passes it is connected again and back in turn.
+/// next healthy endpoint in turn (round robin). Every endpoint is sent <c>TINO.HEALTH</c> on an interval, on a
+/// connection of its own; one that fails its check, replies <c>NOT_READY</c> (starting, draining before it stops, or
+/// not ready by its app's checks), or whose connection is lost, is taken out at once and its calls go to the others;
+/// once its check passes it is connected again and back in turn.
 /// </summary>
 /// <remarks>
 /// Calls in flight on an endpoint that dies fail with <see cref="TinoConnectionException"/>; the client never sends a

@@ -3,7 +3,7 @@ namespace Tino.Client;
 /// <summary>How a <see cref="TinoClusterClient"/> connects to its endpoints and checks their health.</summary>
 public sealed record TinoClusterOptions
 {
-    /// <summary>The defaults: <see cref="TinoClientOptions.Default"/> per endpoint, a PING every second, one second to answer it.</summary>
+    /// <summary>The defaults: <see cref="TinoClientOptions.Default"/> per endpoint, a <c>TINO.HEALTH</c> every second, one second to answer it.</summary>
     public static TinoClusterOptions Default { get; } = new();
 
     /// <summary>
@@ -14,7 +14,7 @@ public sealed record TinoClusterOptions
     /// </summary>
     public TinoClientOptions Client { get; init; } = TinoClientOptions.Default;
 
-    /// <summary>How often every endpoint is sent a PING on a connection of its own (so a slow call never delays the check).</summary>
+    /// <summary>How often every endpoint is sent <c>TINO.HEALTH</c> on a connection of its own (so a slow call never delays the check).</summary>
     public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a health check may take, connecting included, before the endpoint counts as down.</summary>

@@ -210,6 +210,35 @@ let cluster =
             finally
                 stop a
         }
+        test "an endpoint draining before it stops is taken out by its NOT_READY check: no call fails" {
+            let a = (startServerWith (TinoHostOptions(DrainDelay = TimeSpan.FromSeconds 3.0)) (named "a")).GetAwaiter().GetResult()
+            let b = start (named "b")
+            let cluster = connectCluster [ uriOf a; uriOf b ] fastChecks
+            try
+                Expect.equal (Set.ofList (wheres cluster 4)) (set [ "a"; "b" ]) "both in turn"
+                use stopCalling = new CancellationTokenSource()
+                let callers =
+                    [ for _ in 1..4 ->
+                          Task.Run(fun () ->
+                              let mutable answered = 0
+                              while not stopCalling.IsCancellationRequested do
+                                  await (clusterCall<string> cluster "where" []) |> ignore
+                                  answered <- answered + 1
+                              answered) ]
+                Thread.Sleep 200
+                let stopping = a.StopAsync()
+                eventually "a is out" (fun () -> healthy cluster = [ false; true ])
+                Expect.equal (Set.ofList (wheres cluster 10)) (set [ "b" ]) "every call goes to b while a drains"
+                stopCalling.Cancel()
+                Expect.all [ for caller in callers -> caller.Result ] (fun answered -> answered > 0) "no caller failed"
+                match cluster.EndPoints[0].LastError with
+                | :? TinoRemoteException as notReady -> Expect.equal notReady.Code "NOT_READY" "why a is out"
+                | other -> failtest $"expected NOT_READY, got {other}"
+                stopping.Wait(TimeSpan.FromSeconds 15.0) |> ignore
+            finally
+                dispose cluster
+                stop b
+        }
         test "a stream stays on the endpoint that serves it; when that one stops, the stream ends with TinoConnectionException and the next goes to another" {
             let a = start (named "a")
             let b = start (named "b")

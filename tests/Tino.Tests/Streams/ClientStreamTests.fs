@@ -117,6 +117,30 @@ let clientStreams =
                 Throws.Of<TinoArgumentException>(task { return all (stream<int> client "range" []) }) |> ignore
                 Expect.equal (await (call<int> client "plain" [])) 1 "the connection goes on")
         }
+        test "a stream whose server shuts down ends with TinoConnectionException, the server's SHUTTING_DOWN inside" {
+            withStreamClient TinoClientOptions.Default (fun _ server client ->
+                let items = (stream<int> client "range" [ arg 1_000_000 ]).GetAsyncEnumerator()
+                Expect.isTrue (wait (items.MoveNextAsync())) "the stream started"
+                // A call still running keeps the connection open through the drain, so the stream's next NEXT is
+                // read after the server began to stop: refused with SHUTTING_DOWN rather than cut off.
+                let running = (stream<int> client "slow" [ arg 1; arg 1500 ]).GetAsyncEnumerator().MoveNextAsync().AsTask()
+                Thread.Sleep 100
+                let stopping = server.StopAsync()
+                Thread.Sleep 200
+                let ended =
+                    try
+                        while wait (items.MoveNextAsync()) do ()
+                        None
+                    with error -> Some error
+                match ended with
+                | Some (:? TinoConnectionException as lost) ->
+                    match lost.InnerException with
+                    | :? TinoRemoteException as refused -> Expect.equal refused.Code "SHUTTING_DOWN" "the server's reply, inside"
+                    | inner -> failtest $"expected the server's SHUTTING_DOWN inside, got {inner}"
+                | other -> failtest $"expected TinoConnectionException, got {other}"
+                running.ContinueWith(fun (_: Task<bool>) -> ()).Wait(TimeSpan.FromSeconds 10.0) |> ignore
+                stopping.Wait(TimeSpan.FromSeconds 10.0) |> ignore)
+        }
         test "streams, with one NEXT in flight or eight, and batches of 1 or 1000, read the same items" {
             for inFlight, batch in [ 1, 1; 8, 1000; 3, 7 ] do
                 withStreamClient (TinoClientOptions(StreamRequestsInFlight = inFlight, StreamBatchSize = batch)) (fun _ _ client ->
