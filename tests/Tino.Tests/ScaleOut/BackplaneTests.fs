@@ -153,12 +153,13 @@ let tests =
                 Expect.equal (value<int> (publisher.Call("NOTIFY", mp "news", mp "across"))) 0 "no subscriber on the C# server itself"
                 Expect.equal (value<string> (subscriber.ReadReply().Items[2])) "across" "the F# server's subscriber received it")
         }
-        test "AddTino uses an IEventBackplane from the container" {
+        test "AddTino uses the backplane AddTinoRedisBackplane registers, its address from Tino:Backplane" {
             withRedisServer (fun redisPort ->
                 let prefix = $"test-{Guid.NewGuid():N}:"
                 let builder = Host.CreateApplicationBuilder()
-                builder.Configuration.AddInMemoryCollection(dict [ "Tino:Host", "127.0.0.1"; "Tino:Port", "0" ]) |> ignore
-                builder.Services.AddSingleton<IEventBackplane>(RedisBackplane($"redis://127.0.0.1:{redisPort}", prefix)) |> ignore
+                let settings = [ "Tino:Host", "127.0.0.1"; "Tino:Port", "0"; "Tino:Backplane", $"redis://127.0.0.1:{redisPort}" ]
+                builder.Configuration.AddInMemoryCollection(dict settings) |> ignore
+                builder.Services.AddTinoRedisBackplane(channelPrefix = prefix) |> ignore
                 builder.Services.AddTino(fun tino ->
                     tino.Command("notify", Func<string, string, Publisher, int>(fun channel value events -> events.Publish(channel, value))) |> ignore)
                 |> ignore
@@ -174,6 +175,13 @@ let tests =
                 finally
                     stopAll [ plain ]
                     host.StopAsync().GetAwaiter().GetResult())
+        }
+        test "AddTinoRedisBackplane without an address or Tino:Backplane says which key it wanted" {
+            let services = ServiceCollection()
+            services.AddSingleton<IConfiguration>(ConfigurationBuilder().Build()).AddTinoRedisBackplane() |> ignore
+            use provider = services.BuildServiceProvider()
+            let error = Expect.throwsC (fun () -> provider.GetRequiredService<IEventBackplane>() |> ignore) id
+            Expect.stringContains error.Message "Tino:Backplane" "names the key"
         }
         test "deploy/kubernetes/tino.yaml's readiness probe passes for a ready server and fails for one that is not" {
             let manifest = File.ReadAllLines(Path.Combine(__SOURCE_DIRECTORY__, "..", "..", "..", "deploy", "kubernetes", "tino.yaml"))
