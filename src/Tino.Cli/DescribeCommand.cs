@@ -1,6 +1,6 @@
 using System.CommandLine;
-using MessagePack;
 using Spectre.Console;
+using Tino.Cli.Generate;
 using Tino.Client;
 
 namespace Tino.Cli;
@@ -14,72 +14,64 @@ internal static class DescribeCommand
 
     private static async Task<int> RunAsync(TinoClient client, CliContext cli, CancellationToken cancellation)
     {
-        IDictionary<object, object?> schema;
+        ServerSchema schema;
         try
         {
             var reply = await client.ExecuteAsync("TINO.SCHEMA", [], cancellation).ConfigureAwait(false);
-            schema = MessagePackSerializer.Deserialize<IDictionary<object, object?>>(reply.Bytes, cancellationToken: cancellation);
+            schema = ServerSchema.Read(reply.Bytes);
         }
         catch (TinoRemoteException error)
         {
             await cli.Error.WriteLineAsync(TinoCommandLine.Describe(error)).ConfigureAwait(false);
             return TinoCommandLine.RemoteError;
         }
-        cli.Console.Write(Commands(schema));
-        if (Map(schema, "types") is { Count: > 0 } types)
+        catch (InvalidDataException error)
         {
-            cli.Console.Write(Types(types));
+            await cli.Error.WriteLineAsync($"tino: {error.Message}").ConfigureAwait(false);
+            return TinoCommandLine.RemoteError;
+        }
+        cli.Console.Write(Commands(schema));
+        if (schema.Types.Count > 0)
+        {
+            cli.Console.Write(Types(schema));
         }
         return 0;
     }
 
-    private static Table Commands(IDictionary<object, object?> schema)
+    private static Table Commands(ServerSchema schema)
     {
         var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Commands") };
         table.AddColumns("Command", "Parameters", "Result", "Auth", "Stream", "Description");
-        foreach (var command in List(schema, "commands").OfType<IDictionary<object, object?>>())
+        foreach (var command in schema.Commands)
         {
-            var parameters = List(command, "parameters").OfType<IDictionary<object, object?>>().Select(p => $"{Text(p, "name")}: {Text(p, "type")}");
             table.AddRow(
-                new Text(Text(command, "name"), new Style(Color.Green)),
-                new Text(string.Join(", ", parameters)),
-                new Text(Text(command, "result")),
-                new Text(Flag(command, "auth") ? "yes" : "no"),
-                new Text(Flag(command, "stream") ? "yes" : "no"),
-                new Text(Text(command, "description")));
+                new Text(command.Name, new Style(Color.Green)),
+                new Text(string.Join(", ", command.Parameters.Select(p => $"{p.Name}: {p.Type.Spelling}"))),
+                new Text(command.Result.Spelling),
+                new Text(command.Auth ? "yes" : "no"),
+                new Text(command.Stream ? "yes" : "no"),
+                new Text(command.Description ?? ""));
         }
         return table;
     }
 
-    private static Table Types(IDictionary<object, object?> types)
+    private static Table Types(ServerSchema schema)
     {
         var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Types") };
         table.AddColumns("Type", "Kind", "Shape");
-        foreach (var (name, value) in types)
+        foreach (var type in schema.Types)
         {
-            var type = value as IDictionary<object, object?> ?? new Dictionary<object, object?>();
-            var kind = Text(type, "kind");
-            var shape = kind switch
+            var shape = type.Kind switch
             {
-                "record" => Fields(type),
-                "union" => string.Join("\n", List(type, "cases").OfType<IDictionary<object, object?>>().Select(c => $"{Text(c, "tag")} {Text(c, "name")} {{{Fields(c)}}}")),
-                _ => string.Join(", ", (Map(type, "members") ?? new Dictionary<object, object?>()).Select(m => $"{m.Key} = {m.Value}")),
+                TypeKind.Record => Fields(type.Fields),
+                TypeKind.Union => string.Join("\n", type.Cases.Select(c => $"{c.Tag} {c.Name} {{{Fields(c.Fields)}}}")),
+                _ => string.Join(", ", type.Members.Select(m => $"{m.Name} = {m.Value}")),
             };
-            table.AddRow(new Text(name.ToString() ?? "", new Style(Color.Aqua)), new Text(kind), new Text(shape));
+            table.AddRow(new Text(type.Name, new Style(Color.Aqua)), new Text(type.Kind.ToString().ToLowerInvariant()), new Text(shape));
         }
         return table;
     }
 
-    private static string Fields(IDictionary<object, object?> owner) =>
-        string.Join(", ", List(owner, "fields").OfType<IDictionary<object, object?>>()
-            .Select(f => $"{Text(f, "name")}: {Text(f, "type")}{(Flag(f, "required") ? "" : " (optional)")}"));
-
-    private static string Text(IDictionary<object, object?> map, string key) => map.TryGetValue(key, out var value) ? value?.ToString() ?? "" : "";
-
-    private static bool Flag(IDictionary<object, object?> map, string key) => map.TryGetValue(key, out var value) && value is true;
-
-    private static object?[] List(IDictionary<object, object?> map, string key) => map.TryGetValue(key, out var value) && value is object?[] list ? list : [];
-
-    private static IDictionary<object, object?>? Map(IDictionary<object, object?> map, string key) =>
-        map.TryGetValue(key, out var value) ? value as IDictionary<object, object?> : null;
+    private static string Fields(IReadOnlyList<FieldSchema> fields) =>
+        string.Join(", ", fields.Select(f => $"{f.Name}: {f.Type.Spelling}{(f.Required ? "" : " (optional)")}"));
 }

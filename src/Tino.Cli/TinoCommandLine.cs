@@ -24,6 +24,7 @@ internal static class TinoCommandLine
             DescribeCommand.Create(cli),
             BenchCommand.Create(cli),
             HealthCommand.Create(cli),
+            GenerateCommand.Create(cli),
         };
         root.Add(User);
         root.Add(Password);
