@@ -4,7 +4,8 @@ namespace Tino.Cli.Generate;
 
 /// <summary>
 /// Writes a Python module from a server's schema: a dataclass per record, a base class and a dataclass per case for each
-/// union, an <c>IntEnum</c> per enum, and a <c>Client</c> with one method per command, on redis-py and msgpack alone.
+/// union, an <c>IntEnum</c> per enum, and a <c>Client</c> (and an asyncio <c>AsyncClient</c>) with one method per command,
+/// on redis-py and msgpack alone.
 /// </summary>
 internal static class PythonClient
 {
@@ -24,7 +25,12 @@ internal static class PythonClient
         code.Append(ClientHead);
         foreach (var command in schema.Commands)
         {
-            WriteMethod(code, command, names);
+            WriteMethod(code, command, names, isAsync: false);
+        }
+        code.Append(AsyncClientHead);
+        foreach (var command in schema.Commands)
+        {
+            WriteMethod(code, command, names, isAsync: true);
         }
         return code.ToString();
     }
@@ -95,30 +101,33 @@ internal static class PythonClient
             ? $"{PythonNames.Identifier(f.Name)}={Decode(f.Type, $"v[\"{f.Name}\"]", names, 0)}"
             : $"{PythonNames.Identifier(f.Name)}={Decode(Optionally(f.Type), $"v.get(\"{f.Name}\")", names, 0)}"));
 
-    private static void WriteMethod(StringBuilder code, CommandSchema command, PythonNames names)
+    /// <summary>One method of <c>Client</c>, or, <paramref name="isAsync"/>, of <c>AsyncClient</c>.</summary>
+    private static void WriteMethod(StringBuilder code, CommandSchema command, PythonNames names, bool isAsync)
     {
         var method = PythonNames.Identifier(command.Name.ToLowerInvariant());
         var parameters = string.Concat(command.Parameters.Select(p => $", {PythonNames.Identifier(p.Name)}: {names.Hint(p.Type)}"));
         var arguments = string.Join(", ", command.Parameters.Select(p => Encode(p.Type, PythonNames.Identifier(p.Name), names, 0)));
         var result = command.Result;
-        var returns = command.Stream ? $"Iterator[{names.Hint(result)}]" : names.Hint(result);
-        code.Append($"\n    def {method}(self{parameters}) -> {returns}:\n");
+        var returns = command.Stream ? $"{(isAsync ? "AsyncIterator" : "Iterator")}[{names.Hint(result)}]" : names.Hint(result);
         var signature = $"{command.Name}({string.Join(", ", command.Parameters.Select(p => $"{p.Name}: {p.Type.Spelling}"))}) -> {result.Spelling}";
         var doc = (command.Description is { } description ? $"{description} " : "")
-            + $"`{signature}`{(command.Stream ? ", a stream: read with ITER and NEXT; leaving the loop early sends CLOSE" : "")}.";
-        code.Append($"        \"\"\"{doc.Replace("\"\"\"", "'''")}{(command.Auth ? " Needs AUTH." : "")}\"\"\"\n");
+            + $"`{signature}`{(command.Stream ? ", a stream: read with ITER and NEXT; leaving the loop early sends CLOSE" : "")}"
+            + (command.Auth ? "; needs AUTH." : ".");
         var list = command.Parameters.Count == 0 ? "[]" : $"[{arguments}]";
+        var call = $"{(isAsync ? "await " : "")}self._call(\"{command.Name}\", {list})";
+        code.Append($"\n    {(isAsync && !command.Stream ? "async " : "")}def {method}(self{parameters}) -> {returns}:\n");
+        code.Append($"        \"\"\"{doc.Replace("\"\"\"", "'''")}\"\"\"\n");
         if (command.Stream)
         {
             code.Append($"        return self._stream(\"{command.Name}\", {list}, {Decoder(result, names, 0)})\n");
         }
         else if (result is Primitive { Name: "nil" })
         {
-            code.Append($"        self._call(\"{command.Name}\", {list})\n");
+            code.Append($"        {call}\n");
         }
         else
         {
-            code.Append($"        return {Decode(result, $"self._call(\"{command.Name}\", {list})", names, 0)}\n");
+            code.Append($"        return {Decode(result, call, names, 0)}\n");
         }
     }
 
@@ -232,6 +241,72 @@ internal static class PythonClient
 
         """";
 
+    private const string AsyncClientHead = """"
+
+
+        class AsyncClient:
+            """The same methods for asyncio, on redis.asyncio: `async with AsyncClient(...) as client: await client.add(1, 2)`."""
+
+            def __init__(self, host: str = "127.0.0.1", port: int = 7534, password: Optional[str] = None,
+                         tls: bool = False, username: Optional[str] = None) -> None:
+                self.redis = redis.asyncio.Redis(host=host, port=port, username=username, password=password, ssl=tls)
+                self.redis.response_callbacks.clear()
+
+            async def close(self) -> None:
+                await self.redis.close()
+
+            async def __aenter__(self) -> "AsyncClient":
+                return self
+
+            async def __aexit__(self, *_: Any) -> None:
+                await self.close()
+
+            async def _call(self, command: str, arguments: List[Any]) -> Any:
+                try:
+                    reply = await self.redis.execute_command(command, *[_pack(a) for a in arguments])
+                except redis.ResponseError as error:
+                    raise TinoError.from_reply(str(error)) from None
+                return None if reply is None else _unpack(reply)
+
+            async def _stream(self, command: str, arguments: List[Any], decode: Callable[[Any], T]) -> AsyncIterator[T]:
+                connection = await self.redis.connection_pool.get_connection(command)
+                cursor: Optional[bytes] = None
+                try:
+                    reply = await _read_async(connection, "ITER", command, *[_pack(a) for a in arguments])
+                    while True:
+                        cursor, items = reply
+                        for item in items:
+                            yield decode(_unpack(item))
+                        if cursor == b"0":
+                            cursor = None
+                            return
+                        reply = await _read_async(connection, "NEXT", cursor, 128)
+                finally:
+                    if cursor is not None and cursor != b"0":
+                        await _read_async(connection, "CLOSE", cursor)
+                    await self.redis.connection_pool.release(connection)
+
+            def subscribe(self, *channels: str) -> AsyncIterator[Event]:
+                """The events published on these channels, as they come; leaving the loop unsubscribes."""
+                return self._listen(False, channels)
+
+            def psubscribe(self, *patterns: str) -> AsyncIterator[Event]:
+                """The events published on every channel matching these glob patterns."""
+                return self._listen(True, patterns)
+
+            async def _listen(self, patterns: bool, names: Tuple[str, ...]) -> AsyncIterator[Event]:
+                pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+                try:
+                    await (pubsub.psubscribe if patterns else pubsub.subscribe)(*names)
+                    async for message in pubsub.listen():
+                        if message["type"] in ("message", "pmessage"):
+                            pattern = message["pattern"]
+                            yield Event(message["channel"].decode(), _unpack(message["data"]), pattern.decode() if pattern else None)
+                finally:
+                    await pubsub.reset()
+
+        """";
+
     private const string Runtime = """"
         # Generated by `tino generate python` from the TINO.SCHEMA of {source} (schema sha256 {hash}).
         # Do not edit: generate it again when the server changes (`tino generate python ... --check` says when).
@@ -244,10 +319,11 @@ internal static class PythonClient
         import json
         import uuid
         from dataclasses import dataclass
-        from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, TypeVar
+        from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional, Tuple, TypeVar
 
         import msgpack
         import redis
+        import redis.asyncio
 
         SCHEMA_SHA256 = "{hash}"
 
@@ -310,6 +386,14 @@ internal static class PythonClient
             connection.send_command(*command)
             try:
                 return connection.read_response()
+            except redis.ResponseError as error:
+                raise TinoError.from_reply(str(error)) from None
+
+
+        async def _read_async(connection: Any, *command: Any) -> Any:
+            await connection.send_command(*command)
+            try:
+                return await connection.read_response()
             except redis.ResponseError as error:
                 raise TinoError.from_reply(str(error)) from None
 

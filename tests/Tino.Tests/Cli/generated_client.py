@@ -4,7 +4,9 @@ import threading
 import time
 
 sys.path.insert(0, sys.argv[1])
-from tino_client import Circle, Client, NoteInput, Note, Rect, TinoError  # noqa: E402
+import asyncio  # noqa: E402
+
+from tino_client import AsyncClient, Circle, Client, NoteInput, Note, Rect, TinoError  # noqa: E402
 
 port = int(sys.argv[2])
 failures = []
@@ -70,5 +72,31 @@ with Client(port=port) as anonymous:
     check("whoami without AUTH", error_of(anonymous.whoami)[0], "PERMISSION_DENIED")
     check("maybe_whoami without AUTH", anonymous.maybe_whoami(), None)
 
+
+
+async def through_asyncio():
+    async with AsyncClient(port=port, password="tinaspassword") as client:
+        check("async add", await client.add(1, 2), 3)
+        check("async get_note", await client.get_note(1), Note(1, "first", False))
+        check("async shape_name", await client.shape_name(Rect(width=2.0, height=0.1)), "rect 2 0.1")
+        check("async range", [i async for i in client.range(300)], list(range(300)))
+        taken = []
+        async for i in client.range(1000000):
+            taken.append(i)
+            if len(taken) == 3:
+                break
+        check("async range, left early", taken, [0, 1, 2])
+        check("async fail", (await asyncio.gather(client.fail("GONE", "away"), return_exceptions=True))[0].code, "GONE")
+        events = client.subscribe("async-news")
+        first = asyncio.ensure_future(events.__anext__())
+        for _ in range(400):
+            if first.done():
+                break
+            await client.notify("async-news", "hello")
+            await asyncio.sleep(0.05)
+        check("async event", (await first).value, "hello")
+        await events.aclose()
+
+asyncio.run(through_asyncio())
 print("\n".join(failures) if failures else "all commands passed")
 sys.exit(1 if failures else 0)
