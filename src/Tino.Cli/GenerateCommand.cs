@@ -7,18 +7,18 @@ using Tino.Cli.Generate;
 namespace Tino.Cli;
 
 /// <summary>
-/// <c>tino generate python &lt;uri&gt; --out DIR</c>: a typed client module written from the server's <c>TINO.SCHEMA</c>
+/// <c>tino generate python|typescript &lt;uri&gt; --out DIR</c>: a typed client module written from the server's <c>TINO.SCHEMA</c>
 /// (or from a saved reply, <c>--schema FILE</c>); <c>--check</c> says whether a module written before still matches.
 /// </summary>
 internal static partial class GenerateCommand
 {
     public static Command Create(CliContext cli)
     {
-        var language = new Argument<string>("language") { Description = "The client's language: python" };
-        language.AcceptOnlyFromAmong("python");
+        var language = new Argument<string>("language") { Description = "The client's language: python or typescript" };
+        language.AcceptOnlyFromAmong("python", "typescript");
         var uri = new Argument<string?>("uri") { Description = "The server (redis://host:port); not needed with --schema", Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string>("--out", "-o") { Description = "The folder to write the module into", DefaultValueFactory = _ => "." };
-        var module = new Option<string?>("--module") { Description = "The module's name (default tino_client)" };
+        var module = new Option<string?>("--module") { Description = "The module's name (default tino_client for Python, tinoClient for TypeScript)" };
         var schemaFile = new Option<string?>("--schema") { Description = "A saved TINO.SCHEMA reply (redis-cli --no-raw is not it: the reply's bytes) instead of a server" };
         var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 when the module was made from another schema than the server's" };
         var command = new Command("generate", "Write a typed client module for every command of the server") { language, uri, output, module, schemaFile, check };
@@ -30,7 +30,8 @@ internal static partial class GenerateCommand
                 return TinoCommandLine.ConnectionFailed;
             }
             var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            var path = Path.Combine(parse.GetValue(output)!, (parse.GetValue(module) ?? "tino_client") + ".py");
+            var python = parse.GetValue(language) == "python";
+            var path = Path.Combine(parse.GetValue(output)!, (parse.GetValue(module) ?? (python ? "tino_client" : "tinoClient")) + (python ? ".py" : ".ts"));
             if (parse.GetValue(check))
             {
                 return await CheckAsync(path, hash, cli).ConfigureAwait(false);
@@ -47,7 +48,8 @@ internal static partial class GenerateCommand
             }
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var source = parse.GetValue(schemaFile) ?? parse.GetValue(uri) ?? "";
-            await File.WriteAllTextAsync(path, PythonClient.Write(schema, source, hash), cancellation).ConfigureAwait(false);
+            var text = python ? PythonClient.Write(schema, source, hash) : TypeScriptClient.Write(schema, source, hash);
+            await File.WriteAllTextAsync(path, text, cancellation).ConfigureAwait(false);
             await cli.Out.WriteLineAsync($"wrote {path}: {schema.Commands.Count} commands, {schema.Types.Count} types").ConfigureAwait(false);
             return 0;
         });
@@ -95,6 +97,6 @@ internal static partial class GenerateCommand
         return TinoCommandLine.RemoteError;
     }
 
-    [GeneratedRegex("""^SCHEMA_SHA256 = "([0-9a-f]{64})"$""", RegexOptions.Multiline)]
+    [GeneratedRegex("""SCHEMA_SHA256 = "([0-9a-f]{64})";?$""", RegexOptions.Multiline)]
     private static partial Regex SchemaHash();
 }

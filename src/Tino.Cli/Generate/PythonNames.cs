@@ -54,10 +54,5 @@ internal sealed class PythonNames
         _ => "Any",
     };
 
-    private static string Clean(string name)
-    {
-        var chars = name.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_').ToArray();
-        var clean = new string(chars).TrimEnd('_');
-        return clean.Length == 0 || char.IsDigit(clean[0]) ? "_" + clean : clean;
-    }
+    private static string Clean(string name) => Identifiers.Clean(name);
 }

@@ -1,6 +1,7 @@
-/// `tino generate python`: a client module written from each interop server's TINO.SCHEMA, run with Debian's python3
-/// (redis-py and msgpack) against that server: every interop command, the stream whole and left early, an event,
-/// auth and errors; `--check` against the schema it was made from and another.
+/// `tino generate`: a Python and a TypeScript client module written from each interop server's TINO.SCHEMA, run against
+/// that server with Debian's python3 (redis-py and msgpack) and with node (ioredis and @msgpack/msgpack from npm, after
+/// tsc --strict): every interop command, the stream whole and left early, an event, auth and errors; `--check`
+/// against the schema it was made from and another.
 module Tino.Tests.Cli.GenerateTests
 
 open System
@@ -14,6 +15,24 @@ open Tino.Tests.Cli.CliTests
 let private withFolder (body: string -> unit) =
     let folder = Directory.CreateTempSubdirectory("tino-generate-").FullName
     try body folder finally Directory.Delete(folder, true)
+
+/// artifacts/npm with ioredis, @msgpack/msgpack, TypeScript and Node's types, installed from npm when missing.
+let private nodeModules =
+    lazy (
+        let folder = Path.Combine(Tino.Tests.ScaleOut.Processes.repoRoot.Force(), "artifacts", "npm")
+        let packages = [ "ioredis", "ioredis@5"; "@msgpack/msgpack", "@msgpack/msgpack@3"; "typescript", "typescript@5"; "@types/node", "@types/node@20" ]
+        if packages |> List.exists (fun (name, _) -> not (File.Exists(Path.Combine(folder, "node_modules", name, "package.json")))) then
+            Directory.CreateDirectory folder |> ignore
+            if not (File.Exists(Path.Combine(folder, "package.json"))) then
+                File.WriteAllText(Path.Combine(folder, "package.json"), "{ \"private\": true }\n")
+            let args = [ "install"; "--no-audit"; "--no-fund" ] @ List.map snd packages
+            let code, output = Tino.Tests.ScaleOut.Processes.runToEnd "npm" args folder [] (TimeSpan.FromMinutes 5.0)
+            if code <> 0 then failwithf "npm install failed:\n%s" output
+        folder)
+
+let private tsconfig =
+    """{ "compilerOptions": { "strict": true, "target": "ES2022", "module": "commonjs", "esModuleInterop": true,
+  "outDir": "out", "types": ["node"] }, "include": ["*.ts"] }"""
 
 let private withInterop (create: unit -> Tino.TinoApp) (body: TinoServer -> unit) =
     let server = (startServer (create ())).GetAwaiter().GetResult()
@@ -34,6 +53,30 @@ let tests =
                             let script = Path.Combine(AppContext.BaseDirectory, "Cli", "generated_client.py")
                             let code, out, error = Tino.Tests.Interop.RealClientTests.run "/usr/bin/python3" [ script; folder; string (portOf server) ] (TimeSpan.FromMinutes 2.0)
                             Expect.equal (code, out.Trim()) (0, "all commands passed") $"python3: {error}"))
+                }
+        ]
+        testList "typescript, from each interop server" [
+            for name, create in interopServers ->
+                test $"typescript: the module made from {name} compiles with tsc --strict and calls every interop command with node" {
+                    let modules = nodeModules.Force()
+                    withInterop create (fun server ->
+                        // Inside artifacts/npm, so that the module finds its packages in node_modules.
+                        let folder = Path.Combine(modules, $"generated-{Guid.NewGuid():N}")
+                        Directory.CreateDirectory folder |> ignore
+                        try
+                            let code, out, error = tino [ "generate"; "typescript"; uriOf server; "--out"; folder ]
+                            Expect.equal (code, error) (0, "") "generated"
+                            Expect.stringContains out "tinoClient.ts" "the default module"
+                            File.Copy(Path.Combine(AppContext.BaseDirectory, "Cli", "generated_client.ts"), Path.Combine(folder, "generated_client.ts"))
+                            File.WriteAllText(Path.Combine(folder, "tsconfig.json"), tsconfig)
+                            let tsc = Path.Combine(modules, "node_modules", "typescript", "bin", "tsc")
+                            let code, output = Tino.Tests.ScaleOut.Processes.runToEnd "node" [ tsc; "-p"; "." ] folder [] (TimeSpan.FromMinutes 2.0)
+                            Expect.equal (code, output) (0, "") "tsc --strict: no errors"
+                            let script = Path.Combine(folder, "out", "generated_client.js")
+                            let code, output = Tino.Tests.ScaleOut.Processes.runToEnd "node" [ script; string (portOf server) ] folder [] (TimeSpan.FromMinutes 2.0)
+                            Expect.equal (code, output.Trim()) (0, "all commands passed") "node"
+                        finally
+                            Directory.Delete(folder, true))
                 }
         ]
         test "python: --check passes for the schema the module was made from and fails for another" {
