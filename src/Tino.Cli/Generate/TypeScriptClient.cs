@@ -14,9 +14,11 @@ internal static class TypeScriptClient
         "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum",
         "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null",
         "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield",
-        "let", "static", "implements", "interface", "package", "private", "protected", "public", "await", "close",
-        "subscribe", "psubscribe", "connect", "redis",
+        "let", "static", "implements", "interface", "package", "private", "protected", "public", "await",
     ];
+
+    /// <summary>The client's own members, which a command's method must not hide (a reserved word is a fine method name).</summary>
+    private static readonly HashSet<string> s_members = ["close", "subscribe", "psubscribe", "connect", "redis", "raw", "call", "stream", "listen", "constructor"];
 
     /// <summary>The source of the module.</summary>
     public static string Write(ServerSchema schema, string source, string hash)
@@ -94,7 +96,8 @@ internal static class TypeScriptClient
 
     private static void WriteMethod(StringBuilder code, CommandSchema command)
     {
-        var method = Identifier(Identifiers.CamelCase(command.Name));
+        var camel = Identifiers.CamelCase(command.Name);
+        var method = s_members.Contains(camel) ? camel + "_" : camel;
         var parameters = string.Join(", ", command.Parameters.Select(p => $"{Identifier(p.Name)}: {Hint(p.Type)}"));
         var list = "[" + string.Join(", ", command.Parameters.Select(p => Encode(p.Type, Identifier(p.Name), 0))) + "]";
         var result = command.Result;

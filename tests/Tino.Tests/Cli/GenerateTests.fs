@@ -79,6 +79,43 @@ let tests =
                             Directory.Delete(folder, true))
                 }
         ]
+        test "samples/generated-clients: notes.py and notes.ts run against samples/Notes through their generated clients" {
+            Tino.Tests.Interop.ClientMatrix.pythonModules.Force()
+            let modules = nodeModules.Force()
+            let samples = Path.Combine(Tino.Tests.ScaleOut.Processes.repoRoot.Force(), "samples", "generated-clients")
+            let expected =
+                [ "first page: 1 notes"; "streamed: 1 notes"; "deleted: true"; "read after delete: null"; "without AUTH: PERMISSION_DENIED" ]
+            withFolder (fun database ->
+                let connection = "Data Source=" + Path.Combine(database, "notes.db")
+                let code =
+                    Tino.Tests.CSharp.InteropServerTests.runSample "Notes" [ "--serve"; "--port"; "0"; "--db"; connection ] (fun port ->
+                        let uri = $"redis://127.0.0.1:{port}"
+                        withFolder (fun folder ->
+                            Expect.equal (tino [ "generate"; "python"; uri; "--module"; "notes_client"; "--out"; folder ] |> fun (code, _, _) -> code) 0 "generated"
+                            File.Copy(Path.Combine(samples, "notes.py"), Path.Combine(folder, "notes.py"))
+                            let code, out, error = Tino.Tests.Interop.RealClientTests.run "/usr/bin/python3" [ Path.Combine(folder, "notes.py"); string port ] (TimeSpan.FromMinutes 1.0)
+                            Expect.equal (code, error) (0, "") "notes.py ran"
+                            Expect.stringContains out "created: Note(id=1, text='buy milk', completed=False)" "python: a record back"
+                            for line in expected do
+                                Expect.stringContains (out.Replace("True", "true").Replace("None", "null")) line line)
+                        let folder = Path.Combine(modules, $"notes-{Guid.NewGuid():N}")
+                        Directory.CreateDirectory folder |> ignore
+                        try
+                            Expect.equal (tino [ "generate"; "typescript"; uri; "--module"; "notesClient"; "--out"; folder ] |> fun (code, _, _) -> code) 0 "generated"
+                            File.Copy(Path.Combine(samples, "notes.ts"), Path.Combine(folder, "notes.ts"))
+                            File.WriteAllText(Path.Combine(folder, "tsconfig.json"), tsconfig)
+                            let tsc = Path.Combine(modules, "node_modules", "typescript", "bin", "tsc")
+                            let code, output = Tino.Tests.ScaleOut.Processes.runToEnd "node" [ tsc; "-p"; "." ] folder [] (TimeSpan.FromMinutes 2.0)
+                            Expect.equal (code, output) (0, "") "tsc --strict"
+                            let code, out = Tino.Tests.ScaleOut.Processes.runToEnd "node" [ Path.Combine(folder, "out", "notes.js"); string port ] folder [] (TimeSpan.FromMinutes 1.0)
+                            Expect.equal code 0 $"notes.js ran: {out}"
+                            Expect.stringContains out "created: {\"id\":2,\"text\":\"buy milk\",\"completed\":false}" "typescript: a record back"
+                            for line in expected do
+                                Expect.stringContains out line line
+                        finally
+                            Directory.Delete(folder, true))
+                Expect.equal code 0 "the Notes sample stopped on SIGTERM")
+        }
         test "python: --check passes for the schema the module was made from and fails for another" {
             withInterop (snd interopServers.Head) (fun server ->
                 withFolder (fun folder ->
