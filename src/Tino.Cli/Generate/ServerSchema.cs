@@ -32,6 +32,25 @@ internal sealed record ServerSchema(IReadOnlyList<CommandSchema> Commands, IRead
         return new ServerSchema(commands, types);
     }
 
+    /// <summary>
+    /// Whether a value of <paramref name="type"/> can hold a primitive that passes <paramref name="test"/>, itself or
+    /// in an item, an entry or a field of a named type.
+    /// </summary>
+    public bool Reaches(WireType type, Func<Primitive, bool> test) => Reaches(type, test, []);
+
+    private bool Reaches(WireType type, Func<Primitive, bool> test, HashSet<string> seen) => type switch
+    {
+        Primitive primitive => test(primitive),
+        Optional optional => Reaches(optional.Inner, test, seen),
+        ArrayType array => Reaches(array.Item, test, seen),
+        MapType map => Reaches(map.Key, test, seen) || Reaches(map.Value, test, seen),
+        TupleType tuple => tuple.Items.Any(item => Reaches(item, test, seen)),
+        Named named => seen.Add(named.Name)
+            && Types.FirstOrDefault(t => t.Name == named.Name) is { } described
+            && described.Fields.Concat(described.Cases.SelectMany(c => c.Fields)).Any(f => Reaches(f.Type, test, seen)),
+        _ => false,
+    };
+
     private static NamedType ReadType(string name, IDictionary<object, object?> type) => Text(type, "kind") switch
     {
         "record" => new NamedType(name, TypeKind.Record, Fields(type), [], []),

@@ -49,7 +49,7 @@ public readonly struct TinoArg
     /// <summary>An integer.</summary>
     public static implicit operator TinoArg(ulong value) => new(Kind.Unsigned, unchecked((long)value));
 
-    /// <summary>A float64.</summary>
+    /// <summary>A float, in the smallest encoding that holds it exactly: float32 when it survives the trip, else float64 (as the server writes doubles).</summary>
     public static implicit operator TinoArg(double value) => new(Kind.Float64, BitConverter.DoubleToInt64Bits(value));
 
     /// <summary>A float32.</summary>
@@ -108,7 +108,7 @@ public readonly struct TinoArg
         {
             case Kind.Signed: writer.Write(_bits); break;
             case Kind.Unsigned: writer.Write(unchecked((ulong)_bits)); break;
-            case Kind.Float64: writer.Write(BitConverter.Int64BitsToDouble(_bits)); break;
+            case Kind.Float64: CompactDoubleFormatter.Instance.Serialize(ref writer, BitConverter.Int64BitsToDouble(_bits), options); break;
             case Kind.Float32: writer.Write(BitConverter.Int32BitsToSingle((int)_bits)); break;
             case Kind.Boolean: writer.Write(_bits != 0); break;
             case Kind.Text: writer.Write((string)_reference!); break;

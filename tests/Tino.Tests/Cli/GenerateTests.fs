@@ -12,12 +12,12 @@ open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Client.Hosts
 open Tino.Tests.Cli.CliTests
 
-let private withFolder (body: string -> unit) =
+let withFolder (body: string -> unit) =
     let folder = Directory.CreateTempSubdirectory("tino-generate-").FullName
     try body folder finally Directory.Delete(folder, true)
 
 /// artifacts/npm with ioredis, @msgpack/msgpack, TypeScript and Node's types, installed from npm when missing.
-let private nodeModules =
+let nodeModules =
     lazy (
         let folder = Path.Combine(Tino.Tests.ScaleOut.Processes.repoRoot.Force(), "artifacts", "npm")
         let packages = [ "ioredis", "ioredis@5"; "@msgpack/msgpack", "@msgpack/msgpack@3"; "typescript", "typescript@5"; "@types/node", "@types/node@20" ]
@@ -37,6 +37,28 @@ let private tsconfig =
 let private withInterop (create: unit -> Tino.TinoApp) (body: TinoServer -> unit) =
     let server = (startServer (create ())).GetAwaiter().GetResult()
     try body server finally server.DisposeAsync().AsTask().Wait()
+
+/// Generates the TypeScript client of `server` into a folder of artifacts/npm (where its packages are found), compiles
+/// it with `script` (from the tests' Cli folder) under tsc --strict, and runs the script with node, which must print
+/// `expected` last.
+let runTypeScript (server: TinoServer) (script: string) (expected: string) =
+    let modules = nodeModules.Force()
+    let folder = Path.Combine(modules, $"generated-{Guid.NewGuid():N}")
+    Directory.CreateDirectory folder |> ignore
+    try
+        let code, out, error = tino [ "generate"; "typescript"; uriOf server; "--out"; folder ]
+        Expect.equal (code, error) (0, "") "generated"
+        Expect.stringContains out "tinoClient.ts" "the default module"
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Cli", script), Path.Combine(folder, script))
+        File.WriteAllText(Path.Combine(folder, "tsconfig.json"), tsconfig)
+        let tsc = Path.Combine(modules, "node_modules", "typescript", "bin", "tsc")
+        let code, output = Tino.Tests.ScaleOut.Processes.runToEnd "node" [ tsc; "-p"; "." ] folder [] (TimeSpan.FromMinutes 2.0)
+        Expect.equal (code, output) (0, "") "tsc --strict: no errors"
+        let compiled = Path.Combine(folder, "out", script.Replace(".ts", ".js"))
+        let code, output = Tino.Tests.ScaleOut.Processes.runToEnd "node" [ compiled; string (portOf server) ] folder [] (TimeSpan.FromMinutes 2.0)
+        Expect.equal (code, output.Trim()) (0, expected) "node"
+    finally
+        Directory.Delete(folder, true)
 
 [<Tests>]
 let tests =
@@ -58,25 +80,7 @@ let tests =
         testList "typescript, from each interop server" [
             for name, create in interopServers ->
                 test $"typescript: the module made from {name} compiles with tsc --strict and calls every interop command with node" {
-                    let modules = nodeModules.Force()
-                    withInterop create (fun server ->
-                        // Inside artifacts/npm, so that the module finds its packages in node_modules.
-                        let folder = Path.Combine(modules, $"generated-{Guid.NewGuid():N}")
-                        Directory.CreateDirectory folder |> ignore
-                        try
-                            let code, out, error = tino [ "generate"; "typescript"; uriOf server; "--out"; folder ]
-                            Expect.equal (code, error) (0, "") "generated"
-                            Expect.stringContains out "tinoClient.ts" "the default module"
-                            File.Copy(Path.Combine(AppContext.BaseDirectory, "Cli", "generated_client.ts"), Path.Combine(folder, "generated_client.ts"))
-                            File.WriteAllText(Path.Combine(folder, "tsconfig.json"), tsconfig)
-                            let tsc = Path.Combine(modules, "node_modules", "typescript", "bin", "tsc")
-                            let code, output = Tino.Tests.ScaleOut.Processes.runToEnd "node" [ tsc; "-p"; "." ] folder [] (TimeSpan.FromMinutes 2.0)
-                            Expect.equal (code, output) (0, "") "tsc --strict: no errors"
-                            let script = Path.Combine(folder, "out", "generated_client.js")
-                            let code, output = Tino.Tests.ScaleOut.Processes.runToEnd "node" [ script; string (portOf server) ] folder [] (TimeSpan.FromMinutes 2.0)
-                            Expect.equal (code, output.Trim()) (0, "all commands passed") "node"
-                        finally
-                            Directory.Delete(folder, true))
+                    withInterop create (fun server -> runTypeScript server "generated_client.ts" "all commands passed")
                 }
         ]
         test "samples/generated-clients: notes.py and notes.ts run against samples/Notes through their generated clients" {
