@@ -31,6 +31,15 @@ internal sealed class ServiceBinding(IServiceProvider? services)
             : described;
     }
 
+    /// <summary>
+    /// A described handler as it is, unless the container provides one of its wire parameters: then wrapped as
+    /// <see cref="Bind(string, Delegate, string?)"/> wraps it, which reads the delegate again by reflection.
+    /// </summary>
+    public CommandHandler Bind(CommandHandler described) =>
+        _isService is { } isService && described.Parameters.Any(p => p.Source == ParameterSource.Wire && isService.IsService(p.Type))
+            ? Bind(described.Name, described.Invoke, described.Description)
+            : described;
+
     /// <summary>The commands of a service interface whose implementation is resolved per call from a fresh scope.</summary>
     public IEnumerable<CommandHandler> BindContract<TContract>()
         where TContract : class

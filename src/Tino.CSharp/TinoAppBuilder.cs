@@ -55,6 +55,19 @@ public sealed class TinoAppBuilder
     }
 
     /// <summary>
+    /// Adds a command described as a record. Tino's C# source generator turns each <c>Command(name, handler)</c> call it
+    /// can see into this, with the handler's description read at compile time and a <see cref="CommandHandler.Binder"/>
+    /// that binds it without reflection. A wire parameter the container provides is resolved per call from a fresh scope,
+    /// as for <see cref="Command(string, Delegate, string?)"/>.
+    /// </summary>
+    /// <param name="handler">The command.</param>
+    public TinoAppBuilder Command(CommandHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Add(_commands, binding => [binding.Bind(handler)]);
+    }
+
+    /// <summary>
     /// Makes every method of the interface <typeparamref name="TContract"/> a command served by one
     /// <paramref name="instance"/>. A command's name is the method's <see cref="CommandNameAttribute"/> if it has one,
     /// else its name without a trailing <c>Async</c>, in snake_case: <c>GetNoteAsync</c> is <c>get_note</c>.

@@ -32,13 +32,44 @@ public sealed record CommandHandler
     public string Name { get; init; }
 
     /// <summary>The handler's parameters, wire arguments and magic ones, in the delegate's order.</summary>
-    public ImmutableArray<CommandParameter> Parameters { get; init; }
+    public ImmutableArray<CommandParameter> Parameters
+    {
+        get;
+        init
+        {
+            field = value;
+            Binder = null;
+        }
+    }
 
     /// <summary>The delegate's declared return type.</summary>
-    public Type ResultType { get; init; }
+    public Type ResultType
+    {
+        get;
+        init
+        {
+            field = value;
+            Binder = null;
+        }
+    }
 
     /// <summary>The handler.</summary>
-    public Delegate Invoke { get; init; }
+    public Delegate Invoke
+    {
+        get;
+        init
+        {
+            field = value;
+            Binder = null;
+        }
+    }
+
+    /// <summary>
+    /// Binds the command without reflection, when Tino's C# source generator wrote a binder for it; null to bind it from
+    /// <see cref="Invoke"/> by reflection. A record made from this one with another <see cref="Invoke"/>,
+    /// <see cref="Parameters"/> or <see cref="ResultType"/> has none, as the binder was written for these.
+    /// </summary>
+    public CommandBinder? Binder { get; init; }
 
     /// <summary>Whether the reply may be nil: a nullable-annotated reference result, or a <see cref="Nullable{T}"/>.</summary>
     public bool ResultAcceptsNil { get; init; }

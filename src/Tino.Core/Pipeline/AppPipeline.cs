@@ -53,11 +53,9 @@ internal sealed class AppPipeline
         {
             CheckName(handler.Name);
             CheckSignature(app, handler);
-            var binders = handler.Parameters
-                .Where(p => p.Source == ParameterSource.Wire)
-                .Select(p => BindArgument(handler, p, serializer, options.MaxNestingDepth))
-                .ToArray();
-            CheckResult(handler, serializer);
+            var (pipeline, binders) = handler.Binder is { } binder
+                ? BindGenerated(handler, binder, publisher, options, serializer)
+                : BindByReflection(handler, publisher, options, serializer);
 
             // Folded in reverse onto the handler, so the first stage listed runs first.
             var stages = new List<CommandMiddleware>
@@ -76,7 +74,6 @@ internal sealed class AppPipeline
             {
                 stages.Add(PipelineStages.ConnectionState(state));
             }
-            var pipeline = HandlerBinder.Compile(handler, publisher, options.Streams, serializer);
             for (var i = stages.Count - 1; i >= 0; i--)
             {
                 pipeline = stages[i](pipeline);
@@ -132,6 +129,28 @@ internal sealed class AppPipeline
                     throw new TinoBuildException(handler.Name, $"parameter '{parameter.Name}' is ConnState<{parameter.ValueType.Name}>, but the state factory makes {app.State.StateType.Name}.");
             }
         }
+    }
+
+    /// <summary>The handler's last stage and argument decoders, from the binder that Tino's source generator wrote.</summary>
+    private static (CommandDelegate, ArgumentBinder[]) BindGenerated(
+        CommandHandler handler, CommandBinder binder, Publisher publisher, TinoOptions options, MessagePackSerializerOptions serializer)
+    {
+        var binding = new CommandBinding(handler, publisher, options.Streams, serializer, options.MaxNestingDepth);
+        var bound = binder(binding);
+        binding.CheckComplete();
+        return (bound, [.. binding.Binders]);
+    }
+
+    /// <summary>The handler's last stage and argument decoders, compiled from its delegate and types by reflection.</summary>
+    private static (CommandDelegate, ArgumentBinder[]) BindByReflection(
+        CommandHandler handler, Publisher publisher, TinoOptions options, MessagePackSerializerOptions serializer)
+    {
+        var binders = handler.Parameters
+            .Where(p => p.Source == ParameterSource.Wire)
+            .Select(p => BindArgument(handler, p, serializer, options.MaxNestingDepth))
+            .ToArray();
+        CheckResult(handler, serializer);
+        return (HandlerBinder.Compile(handler, publisher, options.Streams, serializer), binders);
     }
 
     private static ArgumentBinder BindArgument(CommandHandler handler, CommandParameter parameter, MessagePackSerializerOptions serializer, int maxDepth)

@@ -20,23 +20,20 @@ internal abstract class ArgumentBinder
         }
     }
 
+    /// <summary>The binder for <paramref name="parameter"/>, of a type known only at run time (see <see cref="Create{T}"/>).</summary>
+    public static ArgumentBinder Create(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth) =>
+        (ArgumentBinder)typeof(ArgumentBinder).GetMethod(nameof(Create), 1, [typeof(CommandParameter), typeof(MessagePackSerializerOptions), typeof(int)])!
+            .MakeGenericMethod(parameter.Type).Invoke(null, [parameter, options, maxDepth])!;
+
     /// <summary>
-    /// The binder for <paramref name="parameter"/>: one with a fast path for a primitive type whose formatter in
-    /// <paramref name="options"/> is the built-in one, the general one otherwise.
+    /// The binder for <paramref name="parameter"/>, of type <typeparamref name="T"/>: one with a fast path for a
+    /// primitive type whose formatter in <paramref name="options"/> is the built-in one, the general one otherwise.
     /// </summary>
-    public static ArgumentBinder Create(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth)
-    {
-        if (BorrowedArgumentBinders.For(parameter, maxDepth) is { } borrowed)
-        {
-            return borrowed;
-        }
-        var type = parameter.Type;
-        var primitive = type.IsValueType
-            && (PrimitiveFormat)typeof(PrimitiveCodec).GetMethod(nameof(PrimitiveCodec.FormatOf))!.MakeGenericMethod(type).Invoke(null, [options])!
-                is not (PrimitiveFormat.None or PrimitiveFormat.Bytes or PrimitiveFormat.Raw);
-        return (ArgumentBinder)Activator.CreateInstance(
-            (primitive ? typeof(PrimitiveArgumentBinder<>) : typeof(ArgumentBinder<>)).MakeGenericType(type), parameter, options, maxDepth)!;
-    }
+    public static ArgumentBinder Create<T>(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth) =>
+        BorrowedArgumentBinders.For(parameter, maxDepth)
+        ?? (typeof(T).IsValueType && PrimitiveCodec.FormatOf<T>(options) is not (PrimitiveFormat.None or PrimitiveFormat.Bytes or PrimitiveFormat.Raw)
+            ? new PrimitiveArgumentBinder<T>(parameter, options, maxDepth)
+            : new ArgumentBinder<T>(parameter, options, maxDepth));
 }
 
 internal class ArgumentBinder<T>(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth) : ArgumentBinder
@@ -72,7 +69,6 @@ internal class ArgumentBinder<T>(CommandParameter parameter, MessagePackSerializ
 /// </summary>
 internal sealed class PrimitiveArgumentBinder<T>(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth)
     : ArgumentBinder<T>(parameter, options, maxDepth)
-    where T : struct
 {
     public override void Bind(CommandContext context, int position)
     {

@@ -108,9 +108,8 @@ internal static partial class PrimitiveCodec
     /// <remarks>Inlined: the type tests fold away, leaving each binder its own type's few lines.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryDecode<T>(ReadOnlySpan<byte> span, out T value)
-        where T : struct
     {
-        value = default;
+        value = default!;
         if (typeof(T) == typeof(bool))
         {
             if (span.Length != 1 || (span[0] | 1) != MessagePackCode.True)
@@ -305,9 +304,8 @@ internal static partial class PrimitiveCodec
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Narrow<T>(long value, long min, long max, out T narrowed)
-        where T : struct
     {
-        narrowed = default;
+        narrowed = default!;
         if (value < min || value > max)
         {
             return false;
