@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
 using System.Reflection;
-using System.Text.Json;
 
 namespace Tino;
 
@@ -11,25 +10,9 @@ namespace Tino;
 /// </summary>
 internal static class ServiceContract
 {
-    private const string AsyncSuffix = "Async";
-
-    /// <summary>
-    /// The command a method becomes: its <see cref="CommandNameAttribute"/>'s name, else its name without a trailing
-    /// <c>Async</c>, in lower snake case (<c>GetNoteAsync</c> is <c>get_note</c>; <c>HTTPStatus</c> is <c>http_status</c>).
-    /// </summary>
-    public static string CommandName(MethodInfo method)
-    {
-        if (method.GetCustomAttribute<CommandNameAttribute>() is { } named)
-        {
-            return named.Name;
-        }
-        var name = method.Name;
-        if (name.Length > AsyncSuffix.Length && name.EndsWith(AsyncSuffix, StringComparison.Ordinal))
-        {
-            name = name[..^AsyncSuffix.Length];
-        }
-        return JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
-    }
+    /// <summary>The command a method becomes: its <see cref="CommandNameAttribute"/>'s name, else <see cref="CommandNameAttribute.ForMethod"/>.</summary>
+    public static string CommandName(MethodInfo method) =>
+        method.GetCustomAttribute<CommandNameAttribute>()?.Name ?? CommandNameAttribute.ForMethod(method.Name);
 
     /// <summary>
     /// The methods of the interfaces <paramref name="contract"/> extends, then its own, each in declaration order,

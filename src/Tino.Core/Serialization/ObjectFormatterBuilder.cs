@@ -58,7 +58,7 @@ internal static class ObjectFormatterBuilder
             : null;
 
         var memberType = typeof(ObjectMemberOf<,,>).MakeGenericType(type, stateType, plan.Type);
-        return Activator.CreateInstance(memberType, plan, get, store, assign)!;
+        return Activator.CreateInstance(memberType, plan.WireName, plan.Required, plan.RejectNil, get, store, assign)!;
     }
 
     private static Delegate CompileConstructor(ObjectLayout layout, Type stateType)

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.Serialization;
 using MessagePack;
@@ -18,6 +19,10 @@ internal sealed class ObjectLayout
         Members = members;
         Constructor = constructor;
     }
+
+    /// <summary>What the layout reads of a type: what the trimmer must keep of one that generated code formats.</summary>
+    internal const DynamicallyAccessedMemberTypes ReadMembers =
+        DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.PublicConstructors;
 
     /// <summary>The type laid out.</summary>
     public Type Type { get; }

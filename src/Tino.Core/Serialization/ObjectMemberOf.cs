@@ -3,7 +3,7 @@ using MessagePack.Formatters;
 
 namespace Tino.Serialization;
 
-/// <summary>A member of type <typeparamref name="TMember"/>: compiled accessors, no reflection per call.</summary>
+/// <summary>A member of type <typeparamref name="TMember"/>: typed accessors (compiled or generated), no reflection per call.</summary>
 internal sealed class ObjectMemberOf<T, TState, TMember> : ObjectMember<T, TState>
     where TState : struct
 {
@@ -13,19 +13,25 @@ internal sealed class ObjectMemberOf<T, TState, TMember> : ObjectMember<T, TStat
     private readonly bool _rejectNil;
     private Resolved? _resolved;
 
-    public ObjectMemberOf(ObjectMemberPlan plan, Delegate get, Delegate? store, Delegate? assign)
-        : base(plan)
+    public ObjectMemberOf(
+        string wireName,
+        bool isRequired,
+        bool rejectNil,
+        MemberGetter<T, TMember> get,
+        SlotSetter<TState, TMember>? store,
+        MemberAssigner<T, TState>? assign)
+        : base(wireName, typeof(TMember), isRequired, assign is not null)
     {
-        _get = (MemberGetter<T, TMember>)get;
-        _store = (SlotSetter<TState, TMember>?)store;
-        _assign = (MemberAssigner<T, TState>?)assign;
-        _rejectNil = plan.RejectNil;
+        _get = get;
+        _store = store;
+        _assign = assign;
+        _rejectNil = rejectNil;
     }
 
-    public override void Write(ref MessagePackWriter writer, ref T value, MessagePackSerializerOptions options) =>
+    internal override void Write(ref MessagePackWriter writer, ref T value, MessagePackSerializerOptions options) =>
         FormatterFor(options.Resolver).Serialize(ref writer, _get(ref value), options);
 
-    public override void Read(ref MessagePackReader reader, ref TState state, MessagePackSerializerOptions options)
+    internal override void Read(ref MessagePackReader reader, ref TState state, MessagePackSerializerOptions options)
     {
         if (_store is null)
         {
@@ -57,7 +63,7 @@ internal sealed class ObjectMemberOf<T, TState, TMember> : ObjectMember<T, TStat
         _store(ref state, value);
     }
 
-    public override void Assign(ref T target, ref TState state) => _assign!(ref target, ref state);
+    internal override void Assign(ref T target, ref TState state) => _assign!(ref target, ref state);
 
     /// <summary>
     /// The member's formatter from <paramref name="resolver"/>, remembered for the last resolver seen: a reference

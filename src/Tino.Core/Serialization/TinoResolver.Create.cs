@@ -16,6 +16,11 @@ public sealed partial class TinoResolver
 
     private static IMessagePackFormatter<T>? Create<T>()
     {
+        if (GeneratedFormatters.For<T>() is { } generated)
+        {
+            return generated;
+        }
+
         var type = typeof(T);
         var formatter = AttributeFormatterResolver.Instance.GetFormatter<T>() ?? (IMessagePackFormatter<T>?)CreateOwn(type);
         foreach (var resolver in s_standard)

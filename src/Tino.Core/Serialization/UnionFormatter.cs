@@ -13,18 +13,25 @@ namespace Tino.Serialization;
 internal sealed class UnionFormatter<T> : IMessagePackFormatter<T?>
     where T : class
 {
-    private readonly FrozenDictionary<int, Case> _byTag;
-    private readonly FrozenDictionary<Type, Case> _byType;
-    private readonly string _typeName = WireTypeNames.Of(typeof(T));
+    private readonly FrozenDictionary<int, UnionCase<T>> _byTag;
+    private readonly FrozenDictionary<Type, UnionCase<T>> _byType;
+    private string? _typeName;
 
+    /// <summary>The cases that <typeparamref name="T"/>'s <see cref="UnionAttribute"/>s name, found by reflection.</summary>
     public UnionFormatter()
+        : this([.. typeof(T).GetCustomAttributes<UnionAttribute>(inherit: false)
+            .Select(union => (UnionCase<T>)Activator.CreateInstance(typeof(UnionCaseOf<,>).MakeGenericType(typeof(T), union.SubType), union.Key)!)])
     {
-        var cases = typeof(T).GetCustomAttributes<UnionAttribute>(inherit: false)
-            .Select(union => (Case)Activator.CreateInstance(typeof(Case<>).MakeGenericType(typeof(T), union.SubType), union.Key)!)
-            .ToArray();
+    }
+
+    /// <summary>The cases given, as generated code lists them.</summary>
+    public UnionFormatter(UnionCase<T>[] cases)
+    {
         _byTag = cases.ToFrozenDictionary(c => c.Tag);
         _byType = cases.ToFrozenDictionary(c => c.Type);
     }
+
+    private string TypeName => _typeName ??= WireTypeNames.Of(typeof(T));
 
     public void Serialize(ref MessagePackWriter writer, T? value, MessagePackSerializerOptions options)
     {
@@ -50,7 +57,7 @@ internal sealed class UnionFormatter<T> : IMessagePackFormatter<T?>
         }
         if (reader.NextMessagePackType != MessagePackType.Array)
         {
-            throw new TinoValidationException($"expected [tag, fields], got {reader.NextMessagePackType.ToString().ToLowerInvariant()}", _typeName);
+            throw new TinoValidationException($"expected [tag, fields], got {reader.NextMessagePackType.ToString().ToLowerInvariant()}", TypeName);
         }
         var length = reader.ReadArrayHeader();
         options.Security.DepthStep(ref reader);
@@ -58,16 +65,16 @@ internal sealed class UnionFormatter<T> : IMessagePackFormatter<T?>
         {
             if (length != 2)
             {
-                throw new TinoValidationException($"expected [tag, fields], got an array of {length}", _typeName);
+                throw new TinoValidationException($"expected [tag, fields], got an array of {length}", TypeName);
             }
             if (reader.NextMessagePackType != MessagePackType.Integer)
             {
-                throw new TinoValidationException("expected an integer case tag", _typeName, [0]);
+                throw new TinoValidationException("expected an integer case tag", TypeName, [0]);
             }
             var tag = reader.ReadInt64();
             if (tag is < int.MinValue or > int.MaxValue || !_byTag.TryGetValue((int)tag, out var union))
             {
-                throw new TinoValidationException($"unknown case tag {tag} for {_typeName}", _typeName, [0]);
+                throw new TinoValidationException($"unknown case tag {tag} for {TypeName}", TypeName, [0]);
             }
             return union.Read(ref reader, options);
         }
@@ -75,26 +82,5 @@ internal sealed class UnionFormatter<T> : IMessagePackFormatter<T?>
         {
             reader.Depth--;
         }
-    }
-
-    private abstract class Case(int tag, Type type)
-    {
-        public int Tag { get; } = tag;
-
-        public Type Type { get; } = type;
-
-        public abstract void Write(ref MessagePackWriter writer, T value, MessagePackSerializerOptions options);
-
-        public abstract T? Read(ref MessagePackReader reader, MessagePackSerializerOptions options);
-    }
-
-    private sealed class Case<TCase>(int tag) : Case(tag, typeof(TCase))
-        where TCase : T
-    {
-        public override void Write(ref MessagePackWriter writer, T value, MessagePackSerializerOptions options) =>
-            options.Resolver.GetFormatterWithVerify<TCase>().Serialize(ref writer, (TCase)value, options);
-
-        public override T? Read(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
-            options.Resolver.GetFormatterWithVerify<TCase>().Deserialize(ref reader, options);
     }
 }

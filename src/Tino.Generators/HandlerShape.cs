@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace Tino.Generators;
+
+/// <summary>
+/// A handler the generator can bind: its delegate type, and everything <c>CommandHandler.Create</c> would read off
+/// the delegate by reflection, with the formatters of the types it sends and receives.
+/// </summary>
+internal sealed record HandlerShape(
+    string DelegateType,
+    EquatableArray<HandlerParameter> Parameters,
+    string ResultTypeOf,
+    ResultKind Kind,
+    string? ReplyType,
+    bool ResultAcceptsNil,
+    string? Description,
+    bool IsIdempotent,
+    EquatableArray<WireRegistration> Formatters,
+    EquatableArray<UnsupportedType> Unsupported)
+{
+    private static readonly SymbolDisplayFormat s_typeOf = SymbolDisplayFormat.FullyQualifiedFormat;
+
+    private static readonly SymbolDisplayFormat s_declared = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>The shape of <paramref name="target"/> (a lambda's or a method's symbol), or null when it is one this generator leaves to reflection.</summary>
+    public static HandlerShape? Of(IMethodSymbol target, bool isFunction, Compilation compilation, CancellationToken cancellation)
+    {
+        // A parameter with a default value or params makes the natural type an anonymous delegate, which code cannot name.
+        if (target.IsGenericMethod
+            || target.Parameters.Any(p => p.RefKind != RefKind.None || p.HasExplicitDefaultValue || p.IsParams || IsFromServices(p)))
+        {
+            return null;
+        }
+        var delegateType = NaturalType(target, compilation);
+        if (delegateType is not { DelegateInvokeMethod: { } invoke }
+            || !compilation.IsSymbolAccessibleWithin(delegateType, compilation.Assembly))
+        {
+            return null;
+        }
+
+        var (kind, reply) = ResultOf(invoke.ReturnType, compilation);
+        var parameters = target.Parameters.Select(p => Parameter(p, isFunction)).ToImmutableArray();
+        var wire = new WireTypes(compilation);
+        foreach (var parameter in target.Parameters.Where(p => KindOf(p.Type) == ParameterKind.Wire))
+        {
+            wire.Visit(parameter.Type);
+        }
+        if (reply is not null)
+        {
+            wire.Visit(reply);
+        }
+        return new HandlerShape(
+            delegateType.ToDisplayString(s_declared),
+            new EquatableArray<HandlerParameter>(parameters),
+            invoke.ReturnType.ToDisplayString(s_typeOf),
+            kind,
+            reply?.ToDisplayString(s_declared),
+            ReturnAcceptsNil(target),
+            Descriptions.Of(target, isFunction, cancellation),
+            MarkedIdempotent(target),
+            new EquatableArray<WireRegistration>([.. wire.Registrations]),
+            new EquatableArray<UnsupportedType>([.. wire.Unsupported]));
+    }
+
+    /// <summary>The <c>Func</c> or <c>Action</c> a lambda or a method group converts to when given as a <c>Delegate</c>.</summary>
+    private static INamedTypeSymbol? NaturalType(IMethodSymbol method, Compilation compilation)
+    {
+        var returnsVoid = method.ReturnsVoid;
+        if (method.Parameters.Any(p => p.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol || p.Type.IsRefLikeType) || method.ReturnType.IsRefLikeType)
+        {
+            return null;
+        }
+        var arity = method.Parameters.Length + (returnsVoid ? 0 : 1);
+        if (arity > 16)
+        {
+            return null;
+        }
+        var definition = compilation.GetTypeByMetadataName(returnsVoid ? (arity == 0 ? "System.Action" : $"System.Action`{arity}") : $"System.Func`{arity}");
+        if (definition is null)
+        {
+            return null;
+        }
+        var arguments = method.Parameters.Select(p => p.Type).Concat(returnsVoid ? [] : [method.ReturnType]).ToArray();
+        return arity == 0 ? definition : definition.Construct(arguments);
+    }
+
+    private static HandlerParameter Parameter(IParameterSymbol parameter, bool isFunction)
+    {
+        var type = parameter.Type;
+        var kind = KindOf(type);
+        var valueType = kind is ParameterKind.AuthRequired or ParameterKind.Auth or ParameterKind.ConnectionState
+            ? ((INamedTypeSymbol)type).TypeArguments[0].ToDisplayString(s_declared)
+            : null;
+        return new HandlerParameter(parameter.Name, type.ToDisplayString(s_typeOf), kind, valueType, AcceptsNil(type, parameter.NullableAnnotation, isFunction));
+    }
+
+    private static ParameterKind KindOf(ITypeSymbol type) => type.OriginalDefinition.ToDisplayString() switch
+    {
+        "System.Threading.CancellationToken" => ParameterKind.CancellationToken,
+        "Tino.Publisher" => ParameterKind.Publisher,
+        "Tino.CallContext" => ParameterKind.CallContext,
+        "Tino.AuthRequired<T>" => ParameterKind.AuthRequired,
+        "Tino.Auth<T>" => ParameterKind.Auth,
+        "Tino.ConnState<T>" => ParameterKind.ConnectionState,
+        _ => ParameterKind.Wire,
+    };
+
+    /// <summary>
+    /// As <c>CommandParameter.FromParameterInfo</c> reads it: a value type takes nil when it is a <c>Nullable</c>; a
+    /// reference type unless it is annotated not-null where the compiler writes the annotation down.
+    /// </summary>
+    private static bool AcceptsNil(ITypeSymbol type, NullableAnnotation annotation, bool isFunction) =>
+        type.IsValueType ? IsNullableValue(type) : isFunction || annotation != NullableAnnotation.NotAnnotated;
+
+    /// <summary>
+    /// As <c>CommandHandler.ReturnAcceptsNil</c> reads it: a task's result counts; a <c>Nullable</c> takes nil, and a
+    /// reference type annotated nullable, which the compiler writes down for methods but not for lambdas.
+    /// </summary>
+    private static bool ReturnAcceptsNil(IMethodSymbol method)
+    {
+        var type = method.ReturnType;
+        var annotation = method.ReturnNullableAnnotation;
+        if (type is INamedTypeSymbol { IsGenericType: true } generic && IsTask(generic))
+        {
+            type = generic.TypeArguments[0];
+            annotation = generic.TypeArgumentNullableAnnotations[0];
+        }
+        return IsNullableValue(type) || (!type.IsValueType && method.MethodKind != MethodKind.AnonymousFunction && annotation == NullableAnnotation.Annotated);
+    }
+
+    /// <summary>What the pipeline does with a result of <paramref name="type"/>, and the type it writes (a reply's, or a stream's items').</summary>
+    private static (ResultKind Kind, ITypeSymbol? Reply) ResultOf(ITypeSymbol type, Compilation compilation)
+    {
+        if (type.SpecialType == SpecialType.System_Void)
+        {
+            return (ResultKind.Void, null);
+        }
+        var display = type.OriginalDefinition.ToDisplayString();
+        if (display is "System.Threading.Tasks.Task" or "System.Threading.Tasks.ValueTask")
+        {
+            return (ResultKind.Task, null);
+        }
+        if (type is INamedTypeSymbol { IsGenericType: true } generic && IsTask(generic))
+        {
+            var inner = generic.TypeArguments[0];
+            return AsyncEnumerableItem(inner) is { } streamed ? (ResultKind.Stream, streamed) : (ResultKind.Value, inner);
+        }
+        if (AsyncEnumerableItem(type) is { } item)
+        {
+            return (ResultKind.Stream, item);
+        }
+        var implemented = type.AllInterfaces.Select(AsyncEnumerableItem).Where(i => i is not null).ToArray();
+        return implemented.Length == 1 ? (ResultKind.Stream, implemented[0]) : (ResultKind.Value, type);
+    }
+
+    private static ITypeSymbol? AsyncEnumerableItem(ITypeSymbol type) =>
+        type is INamedTypeSymbol { IsGenericType: true } named && named.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.IAsyncEnumerable<T>"
+            ? named.TypeArguments[0]
+            : null;
+
+    private static bool IsTask(INamedTypeSymbol type) =>
+        type.OriginalDefinition.ToDisplayString() is "System.Threading.Tasks.Task<TResult>" or "System.Threading.Tasks.ValueTask<TResult>";
+
+    private static bool IsNullableValue(ITypeSymbol type) => type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+
+    /// <summary>A parameter the builder resolves from the container: <c>[FromServices]</c> (any attribute of that name) or <c>[FromKeyedServices]</c>.</summary>
+    private static bool IsFromServices(IParameterSymbol parameter) =>
+        parameter.GetAttributes().Any(a => a.AttributeClass?.Name is "FromServicesAttribute" or "FromKeyedServicesAttribute");
+
+    private static bool MarkedIdempotent(IMethodSymbol method)
+    {
+        for (var current = method; current is not null; current = current.OverriddenMethod)
+        {
+            if (current.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Tino.IdempotentAttribute"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

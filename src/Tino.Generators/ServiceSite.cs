@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Tino.Generators;
+
+/// <summary>One method of a service contract: its name, its <c>[CommandName]</c> if any, and its handler.</summary>
+internal sealed record ServiceMethod(string Name, string? CommandName, HandlerShape Handler);
+
+/// <summary>
+/// One <c>TinoAppBuilder.MapService&lt;TContract&gt;(instance)</c> call whose contract the generator can bind: the
+/// methods that <c>ServiceContract.Methods</c> would find by reflection (the interfaces the contract extends, then its
+/// own, each in declaration order), each bound as a command handler is.
+/// </summary>
+internal sealed record ServiceSite(InterceptedCall Call, string Contract, EquatableArray<ServiceMethod> Methods)
+{
+    /// <summary>Whether a syntax node may be a <c>MapService&lt;T&gt;(instance)</c> call, before any semantic work.</summary>
+    public static bool IsCandidate(SyntaxNode node) =>
+        node is InvocationExpressionSyntax
+        {
+            Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax { Identifier.ValueText: "MapService", TypeArgumentList.Arguments.Count: 1 } },
+            ArgumentList.Arguments.Count: 1,
+        };
+
+    /// <summary>The call's site, or null when it is another overload or its contract is one this generator leaves to reflection.</summary>
+    public static ServiceSite? Read(GeneratorSyntaxContext context, CancellationToken cancellation)
+    {
+        var invocation = (InvocationExpressionSyntax)context.Node;
+        var model = context.SemanticModel;
+        if (model.GetSymbolInfo(invocation, cancellation).Symbol is not IMethodSymbol { Name: "MapService", TypeArguments.Length: 1 } map
+            || map.ContainingType.ToDisplayString() != "Tino.TinoAppBuilder"
+            || map.OriginalDefinition.Parameters.Length != 1 || map.OriginalDefinition.Parameters[0].Type is not ITypeParameterSymbol
+            || map.TypeArguments[0] is not INamedTypeSymbol { TypeKind: TypeKind.Interface } contract
+            || !model.Compilation.IsSymbolAccessibleWithin(contract, model.Compilation.Assembly))
+        {
+            return null;
+        }
+        var methods = new List<ServiceMethod>();
+        foreach (var type in contract.AllInterfaces.Append(contract))
+        {
+            if (type.GetMembers().Any(m => m is IPropertySymbol or IEventSymbol && !m.IsStatic))
+            {
+                return null; // reflection reports it when the app is built
+            }
+            foreach (var method in type.GetMembers().OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic))
+            {
+                if (HandlerShape.Of(method, isFunction: false, model.Compilation, cancellation) is not { } handler)
+                {
+                    return null;
+                }
+                var named = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Tino.CommandNameAttribute");
+                methods.Add(new ServiceMethod(method.Name, named?.ConstructorArguments.FirstOrDefault().Value as string, handler));
+            }
+        }
+        return InterceptedCall.Of(invocation, model, cancellation) is { } call
+            ? new ServiceSite(call, Code.TypeName(contract), new EquatableArray<ServiceMethod>([.. methods]))
+            : null;
+    }
+}
