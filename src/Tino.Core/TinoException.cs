@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 using System.Text.Json;
@@ -15,7 +16,7 @@ namespace Tino;
 /// <example><code>throw new TinoException("NOT_FOUND", $"no note {id}");</code></example>
 public class TinoException : Exception
 {
-    private static readonly JsonSerializerOptions s_compactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions s_compactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Creates an error that replies <c>-&lt;code&gt; "&lt;message&gt;"</c>.</summary>
     public TinoException(string code, string message) : this(code, message, null)
@@ -67,7 +68,7 @@ public class TinoException : Exception
     }
 
     /// <summary>Writes <paramref name="value"/> as compact JSON, the form error details use.</summary>
-    internal static string JsonQuote(string value) => JsonSerializer.Serialize(value, s_compactJson);
+    internal static string JsonQuote(string value) => WriteJson(value, static (writer, text) => writer.WriteStringValue(text));
 
     /// <summary>
     /// Writes the first <paramref name="maxBytes"/> UTF-8 bytes of <paramref name="value"/>'s text (never half a character)
@@ -85,5 +86,35 @@ public class TinoException : Exception
     }
 
     /// <summary>Writes <paramref name="values"/> as a compact JSON array, the form of an error location.</summary>
-    internal static string JsonArray(IEnumerable<object> values) => JsonSerializer.Serialize(values, s_compactJson);
+    internal static string JsonArray(IEnumerable<object> values) => WriteJson(values, static (writer, items) =>
+    {
+        writer.WriteStartArray();
+        foreach (var item in items)
+        {
+            switch (item)
+            {
+                case int index:
+                    writer.WriteNumberValue(index);
+                    break;
+                case long index:
+                    writer.WriteNumberValue(index);
+                    break;
+                default:
+                    writer.WriteStringValue(Convert.ToString(item, CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
+        writer.WriteEndArray();
+    });
+
+    /// <summary>JSON that <paramref name="write"/> writes, with a writer rather than the reflection-based serializer, which Native AOT lacks.</summary>
+    private static string WriteJson<T>(T value, Action<Utf8JsonWriter, T> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, s_compactJson))
+        {
+            write(writer, value);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

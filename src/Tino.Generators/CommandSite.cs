@@ -41,10 +41,12 @@ internal sealed record InterceptedCall(int Version, string Data, string Display,
         {
             return null;
         }
-        var span = invocation.GetLocation().GetLineSpan();
+        // The method's name, not the whole chain of calls it ends.
+        SyntaxNode named = invocation.Expression is MemberAccessExpressionSyntax access ? access.Name : invocation;
+        var span = named.GetLocation().GetLineSpan();
         // The file name and position, with no folder, so builds on other machines write the same code.
         var display = $"{System.IO.Path.GetFileName(span.Path)}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1})";
-        return new InterceptedCall(location.Version, location.Data, display, SiteLocation.Of(invocation));
+        return new InterceptedCall(location.Version, location.Data, display, SiteLocation.Of(named));
     }
 }
 
@@ -73,9 +75,13 @@ internal sealed record CommandSite(InterceptedCall Call, HandlerShape Handler)
         }
         var expression = invocation.ArgumentList.Arguments[1].Expression;
         var isFunction = expression is AnonymousFunctionExpressionSyntax;
-        var target = isFunction
-            ? model.GetSymbolInfo(expression, cancellation).Symbol as IMethodSymbol
-            : model.GetSymbolInfo(expression, cancellation) is { Symbol: IMethodSymbol single } ? single : null;
+        // A method group given as a Delegate reports its method as the one candidate of its natural type, not as the symbol.
+        var target = model.GetSymbolInfo(expression, cancellation) switch
+        {
+            { Symbol: IMethodSymbol single } => single,
+            { CandidateSymbols: { Length: 1 } candidates } when !isFunction && candidates[0] is IMethodSymbol only => only,
+            _ => null,
+        };
         return target is not null
             && HandlerShape.Of(target, isFunction, model.Compilation, cancellation) is { } handler
             && InterceptedCall.Of(invocation, model, cancellation) is { } call

@@ -102,7 +102,9 @@ internal static class ErrorReplies
         }
         try
         {
-            return JsonSerializer.Deserialize<string>("\"" + body + "\"");
+            var json = Encoding.UTF8.GetBytes("\"" + body + "\"");
+            var reader = new Utf8JsonReader(json);
+            return reader.Read() && reader.TokenType == JsonTokenType.String && reader.BytesConsumed == json.Length ? reader.GetString() : null;
         }
         catch (JsonException)
         {

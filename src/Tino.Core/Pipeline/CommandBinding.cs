@@ -55,7 +55,7 @@ public sealed class CommandBinding
             throw Mismatch($"wire argument {position} as {typeof(T)}");
         }
         var parameter = _wire[position];
-        if (WireParameterCheck.Refusal(parameter.Type, _serializer) is { } refusal)
+        if (WireParameterCheck.Refusal<T>(_serializer) is { } refusal)
         {
             throw new TinoBuildException(Handler.Name, $"parameter '{parameter.Name}' of type {WireParameterCheck.Display(parameter.Type)} {refusal}");
         }

@@ -14,7 +14,11 @@ internal static class WireParameterCheck
 {
     /// <summary>Why a wire parameter of <paramref name="type"/> cannot be an argument, and what to do instead; null when it can.</summary>
     public static string? Refusal(Type type, MessagePackSerializerOptions serializer) =>
-        CannotTravel(type) ?? LooksLikeService(type, serializer);
+        CannotTravel(type) ?? (type.IsValueType ? null : LooksLikeService(type, TryGetFormatter(type, serializer), serializer));
+
+    /// <summary>As <see cref="Refusal(Type, MessagePackSerializerOptions)"/>, finding the formatter without reflection (for generated binders).</summary>
+    public static string? Refusal<T>(MessagePackSerializerOptions serializer) =>
+        CannotTravel(typeof(T)) ?? (typeof(T).IsValueType ? null : LooksLikeService(typeof(T), TryGetFormatter<T>(serializer), serializer));
 
     /// <summary>A friendly name for messages: <c>ILogger&lt;Notes&gt;</c> rather than <c>ILogger`1</c>.</summary>
     public static string Display(Type type)
@@ -62,14 +66,9 @@ internal static class WireParameterCheck
             : null;
     }
 
-    private static string? LooksLikeService(Type type, MessagePackSerializerOptions serializer)
+    private static string? LooksLikeService(Type type, object? formatter, MessagePackSerializerOptions serializer)
     {
-        if (type.IsValueType)
-        {
-            return null;
-        }
-        var formatter = TryGetFormatter(type, serializer);
-        var mappedAsObject = formatter is null || IsObjectFormatter(formatter);
+        var mappedAsObject = formatter is null or IObjectFormatter;
         string? why = null;
         if (formatter is null && (type.IsInterface || type.IsAbstract))
         {
@@ -83,7 +82,7 @@ internal static class WireParameterCheck
         {
             why = $"its constructor takes {Display(service)}, itself a service";
         }
-        else if (formatter is not null && mappedAsObject && !ObjectLayout.Analyze(type).Members.Any(m => m.IsDecoded))
+        else if (formatter is IObjectFormatter { DecodesAnything: false })
         {
             why = "it has no public settable property or field and no constructor parameter, so no value a caller sends could fill it";
         }
@@ -111,6 +110,18 @@ internal static class WireParameterCheck
             .Select(p => p.ParameterType)
             .FirstOrDefault(t => !t.IsValueType && (IsDisposable(t) || ((t.IsInterface || t.IsAbstract) && TryGetFormatter(t, serializer) is null)));
 
+    private static object? TryGetFormatter<T>(MessagePackSerializerOptions serializer)
+    {
+        try
+        {
+            return serializer.Resolver.GetFormatter<T>();
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
     private static object? TryGetFormatter(Type type, MessagePackSerializerOptions serializer)
     {
         try
@@ -122,9 +133,6 @@ internal static class WireParameterCheck
             return null; // Why it has none is the caller's to say (AppPipeline names the reason).
         }
     }
-
-    private static bool IsObjectFormatter(object formatter) =>
-        formatter.GetType() is { IsGenericType: true } formatterType && formatterType.GetGenericTypeDefinition() == typeof(ObjectFormatter<,>);
 
     private static bool IsDisposable(Type type) => typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type);
 

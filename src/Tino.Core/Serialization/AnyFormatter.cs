@@ -17,7 +17,7 @@ internal sealed class AnyFormatter : IMessagePackFormatter<object?>
     public static readonly AnyFormatter Instance = new();
 
     private static readonly ConcurrentDictionary<(IFormatterResolver Resolver, Type Type), BoxedWriter> s_writers = new();
-    private static readonly MethodInfo s_writeMethod = typeof(AnyFormatter).GetMethod(nameof(Write), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo s_writeMethod = typeof(AnyFormatter).GetMethod(nameof(WriteBoxed), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo s_servesMethod = typeof(AnyFormatter).GetMethod(nameof(Serves), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private delegate void BoxedWriter(ref MessagePackWriter writer, object value, MessagePackSerializerOptions options);
@@ -37,8 +37,39 @@ internal sealed class AnyFormatter : IMessagePackFormatter<object?>
             return;
         }
 
-        var write = s_writers.GetOrAdd((options.Resolver, type), static key => CreateWriter(key.Resolver, key.Type));
-        write(ref writer, value, options);
+        if (!TryWriteDecoded(ref writer, value, options))
+        {
+            var write = s_writers.GetOrAdd((options.Resolver, type), static key => CreateWriter(key.Resolver, key.Type));
+            write(ref writer, value, options);
+        }
+    }
+
+    /// <summary>
+    /// Writes the types that decoding makes (and the other primitives) through formatters named here, so echoing a
+    /// value needs no generic method made at run time, which Native AOT cannot make.
+    /// </summary>
+    private static bool TryWriteDecoded(ref MessagePackWriter writer, object value, MessagePackSerializerOptions options)
+    {
+        switch (value)
+        {
+            case bool item: Write<bool>(ref writer, item, options); return true;
+            case byte item: Write<byte>(ref writer, item, options); return true;
+            case sbyte item: Write<sbyte>(ref writer, item, options); return true;
+            case short item: Write<short>(ref writer, item, options); return true;
+            case ushort item: Write<ushort>(ref writer, item, options); return true;
+            case int item: Write<int>(ref writer, item, options); return true;
+            case uint item: Write<uint>(ref writer, item, options); return true;
+            case long item: Write<long>(ref writer, item, options); return true;
+            case ulong item: Write<ulong>(ref writer, item, options); return true;
+            case float item: Write<float>(ref writer, item, options); return true;
+            case double item: Write<double>(ref writer, item, options); return true;
+            case string item: Write<string>(ref writer, item, options); return true;
+            case byte[] item: Write<byte[]>(ref writer, item, options); return true;
+            case object[] item: Write<object[]>(ref writer, item, options); return true;
+            case Dictionary<object, object> item: Write<Dictionary<object, object>>(ref writer, item, options); return true;
+            case DateTime item: Write<DateTime>(ref writer, item, options); return true;
+            default: return false;
+        }
     }
 
     public object? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
@@ -70,6 +101,9 @@ internal sealed class AnyFormatter : IMessagePackFormatter<object?>
         }
     }
 
-    private static void Write<T>(ref MessagePackWriter writer, object value, MessagePackSerializerOptions options) =>
+    private static void Write<T>(ref MessagePackWriter writer, T value, MessagePackSerializerOptions options) =>
+        options.Resolver.GetFormatterWithVerify<T>().Serialize(ref writer, value, options);
+
+    private static void WriteBoxed<T>(ref MessagePackWriter writer, object value, MessagePackSerializerOptions options) =>
         options.Resolver.GetFormatterWithVerify<T>().Serialize(ref writer, (T)value, options);
 }

@@ -10,7 +10,7 @@ namespace Tino.Serialization;
 /// keys are skipped; a missing required member, a repeated key and nil for a non-nullable reference member are errors
 /// located at that member.
 /// </summary>
-internal sealed class ObjectFormatter<T, TState> : IMessagePackFormatter<T>
+internal sealed class ObjectFormatter<T, TState> : IMessagePackFormatter<T>, IObjectFormatter
     where TState : struct
 {
     /// <summary>Longest key matched through a stack copy when the reader cannot hand out one contiguous span.</summary>
@@ -40,6 +40,8 @@ internal sealed class ObjectFormatter<T, TState> : IMessagePackFormatter<T>
         _longestName = members.Length == 0 ? 0 : members.Max(m => m.Utf8Name.Length);
         initialize?.Invoke(ref _initialState);
     }
+
+    public bool DecodesAnything => _members.Any(m => m.IsDecoded);
 
     public void Serialize(ref MessagePackWriter writer, T value, MessagePackSerializerOptions options)
     {
@@ -193,4 +195,11 @@ internal sealed class ObjectFormatter<T, TState> : IMessagePackFormatter<T>
         var member = _members[(word << 6) + System.Numerics.BitOperations.TrailingZeroCount(missing)];
         return new TinoValidationException("field is required", member.ExpectedType, [member.Name]);
     }
+}
+
+/// <summary>What the build-time checks ask of an object formatter, whatever type it formats.</summary>
+internal interface IObjectFormatter
+{
+    /// <summary>Whether any member is decoded (settable or a constructor parameter): false for a type no input could fill.</summary>
+    bool DecodesAnything { get; }
 }

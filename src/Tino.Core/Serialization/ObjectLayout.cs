@@ -111,8 +111,8 @@ internal sealed class ObjectLayout
         const BindingFlags flags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly;
         foreach (var level in hierarchy)
         {
-            IEnumerable<MemberInfo> declared = level.GetProperties(flags).Where(IsDataProperty).OrderBy(p => p.MetadataToken);
-            declared = declared.Concat(level.GetFields(flags).OrderBy(f => f.MetadataToken));
+            IEnumerable<MemberInfo> declared = InDeclarationOrder(level.GetProperties(flags).Where(IsDataProperty));
+            declared = declared.Concat(InDeclarationOrder(level.GetFields(flags)));
             foreach (var member in declared.Where(m => !IsIgnored(m) && IsSerializableType(TypeOf(m))))
             {
                 // A member redeclared by a derived type (override or new) keeps its base position.
@@ -130,6 +130,14 @@ internal sealed class ObjectLayout
 
         return members;
     }
+
+    /// <summary>
+    /// Members in the order the source declares them: by metadata token, which the JIT's reflection does not promise to
+    /// follow. Native AOT's reflection has no tokens, and lists members in metadata order already.
+    /// </summary>
+    private static IEnumerable<T> InDeclarationOrder<T>(IEnumerable<T> members)
+        where T : MemberInfo =>
+        members.OrderBy(m => m.HasMetadataToken() ? m.MetadataToken : 0);
 
     private static bool IsDataProperty(PropertyInfo property) =>
         property.GetMethod is { IsPublic: true, IsStatic: false } && property.GetIndexParameters().Length == 0;

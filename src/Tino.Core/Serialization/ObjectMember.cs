@@ -49,6 +49,9 @@ public abstract class ObjectMember<T, TState>
     /// <summary>Whether input without it is an error.</summary>
     internal bool IsRequired { get; }
 
+    /// <summary>Whether it is decoded: a constructor parameter or settable.</summary>
+    internal abstract bool IsDecoded { get; }
+
     /// <summary>Whether it is set after construction.</summary>
     internal bool IsAssigned { get; }
 

@@ -28,6 +28,8 @@ internal sealed class ObjectMemberOf<T, TState, TMember> : ObjectMember<T, TStat
         _rejectNil = rejectNil;
     }
 
+    internal override bool IsDecoded => _store is not null;
+
     internal override void Write(ref MessagePackWriter writer, ref T value, MessagePackSerializerOptions options) =>
         FormatterFor(options.Resolver).Serialize(ref writer, _get(ref value), options);
 

@@ -79,6 +79,17 @@ public sealed partial class TinoResolver
             return Make(typeof(NilOrValueFormatter<>), underlying);
         }
 
+        // Named here rather than made by reflection: what any value decodes to, needed by Native AOT too.
+        if (type == typeof(object[]))
+        {
+            return new IndexedArrayFormatter<object>();
+        }
+
+        if (type == typeof(Dictionary<object, object>))
+        {
+            return new KeyedDictionaryFormatter<Dictionary<object, object>, object, object>();
+        }
+
         if (type.IsSZArray && type != typeof(byte[]))
         {
             return Make(typeof(IndexedArrayFormatter<>), type.GetElementType()!);

@@ -105,14 +105,17 @@ let freePort () =
 
 let private listening = Regex(@"^Tino listening on redis://127\.0\.0\.1:(\d+)$")
 
-/// Starts the interop server `sample` (InteropServer.CSharp or .FSharp) as a process with `args`; the process and its port.
-let startInteropServer (sample: string) (args: string list) : Child * int =
-    let child = new Child("dotnet", sampleDll sample :: args)
+/// Starts a Tino server program with `args` and waits for its listening line; the process and its port.
+let startListening (program: string) (args: string list) : Child * int =
+    let child = new Child(program, args)
     try
         child, int (child.WaitForLine(listening, TimeSpan.FromSeconds 30.0)).Groups[1].Value
     with _ ->
         (child :> IDisposable).Dispose()
         reraise ()
+
+/// Starts the interop server `sample` (InteropServer.CSharp or .FSharp) as a process with `args`; the process and its port.
+let startInteropServer (sample: string) (args: string list) : Child * int = startListening "dotnet" (sampleDll sample :: args)
 
 /// Starts samples/InteropServer.CSharp as a process on `port` (0 for a free one); the process and its port.
 let startTino (port: int) : Child * int = startInteropServer "InteropServer.CSharp" [ "--port"; string port ]
