@@ -43,7 +43,7 @@ internal sealed record HandlerShape(
         }
 
         var (kind, reply) = ResultOf(invoke.ReturnType, compilation);
-        var parameters = target.Parameters.Select(p => Parameter(p, isFunction)).ToImmutableArray();
+        var parameters = target.Parameters.Select(Parameter).ToImmutableArray();
         var wire = new WireTypes(compilation);
         foreach (var parameter in target.Parameters.Where(p => KindOf(p.Type) == ParameterKind.Wire))
         {
@@ -88,14 +88,14 @@ internal sealed record HandlerShape(
         return arity == 0 ? definition : definition.Construct(arguments);
     }
 
-    private static HandlerParameter Parameter(IParameterSymbol parameter, bool isFunction)
+    private static HandlerParameter Parameter(IParameterSymbol parameter)
     {
         var type = parameter.Type;
         var kind = KindOf(type);
         var valueType = kind is ParameterKind.AuthRequired or ParameterKind.Auth or ParameterKind.ConnectionState
             ? ((INamedTypeSymbol)type).TypeArguments[0].ToDisplayString(s_declared)
             : null;
-        return new HandlerParameter(parameter.Name, type.ToDisplayString(s_typeOf), kind, valueType, AcceptsNil(type, parameter.NullableAnnotation, isFunction));
+        return new HandlerParameter(parameter.Name, type.ToDisplayString(s_typeOf), kind, valueType, AcceptsNil(type, parameter.NullableAnnotation));
     }
 
     private static ParameterKind KindOf(ITypeSymbol type) => type.OriginalDefinition.ToDisplayString() switch
@@ -111,10 +111,10 @@ internal sealed record HandlerShape(
 
     /// <summary>
     /// As <c>CommandParameter.FromParameterInfo</c> reads it: a value type takes nil when it is a <c>Nullable</c>; a
-    /// reference type unless it is annotated not-null where the compiler writes the annotation down.
+    /// reference type unless it is annotated not-null (the compiler writes the annotations of lambdas' parameters too).
     /// </summary>
-    private static bool AcceptsNil(ITypeSymbol type, NullableAnnotation annotation, bool isFunction) =>
-        type.IsValueType ? IsNullableValue(type) : isFunction || annotation != NullableAnnotation.NotAnnotated;
+    private static bool AcceptsNil(ITypeSymbol type, NullableAnnotation annotation) =>
+        type.IsValueType ? IsNullableValue(type) : annotation != NullableAnnotation.NotAnnotated;
 
     /// <summary>
     /// As <c>CommandHandler.ReturnAcceptsNil</c> reads it: a task's result counts; a <c>Nullable</c> takes nil, and a

@@ -104,6 +104,14 @@ internal sealed class WireTypes(Compilation compilation)
         {
             Unsupported.Add(new UnsupportedType(name, "F# types are formatted by reflection"));
         }
+        else if (type.AllInterfaces.Any(i => i.ToDisplayString() is "System.IDisposable" or "System.IAsyncDisposable"))
+        {
+            // A service taken for data: the app's build refuses the parameter and says why.
+        }
+        else if (IsFramework(type))
+        {
+            Unsupported.Add(new UnsupportedType(name, "it is a framework type that no formatter of Tino's handles"));
+        }
         else if (ObjectRegistration.Accepts(type, compilation))
         {
             var layout = ObjectRegistration.Write((INamedTypeSymbol)type, compilation, out var reason, out var members);
@@ -133,6 +141,16 @@ internal sealed class WireTypes(Compilation compilation)
         type.SpecialType is >= SpecialType.System_Object and <= SpecialType.System_String or SpecialType.System_DateTime
         || s_builtin.Contains(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString())
         || type.ToDisplayString() == "Microsoft.FSharp.Core.Unit";
+
+    private static bool IsFramework(ITypeSymbol type)
+    {
+        var root = type.ContainingNamespace;
+        while (root is { ContainingNamespace.IsGlobalNamespace: false })
+        {
+            root = root.ContainingNamespace;
+        }
+        return root?.Name is "System" or "Microsoft";
+    }
 
     private static bool HasAttribute(ITypeSymbol type, string attribute) =>
         type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == attribute);

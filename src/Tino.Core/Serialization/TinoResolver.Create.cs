@@ -14,13 +14,11 @@ public sealed partial class TinoResolver
         DynamicGenericResolver.Instance,
     ];
 
-    private static IMessagePackFormatter<T>? Create<T>()
-    {
-        if (GeneratedFormatters.For<T>() is { } generated)
-        {
-            return generated;
-        }
+    private static IMessagePackFormatter<T>? Create<T>() => GeneratedFormatters.For<T>() ?? CreateByReflection<T>();
 
+    /// <summary>The formatter for <typeparamref name="T"/> as Tino chooses it when no generated code registered one.</summary>
+    internal static IMessagePackFormatter<T>? CreateByReflection<T>()
+    {
         var type = typeof(T);
         var formatter = AttributeFormatterResolver.Instance.GetFormatter<T>() ?? (IMessagePackFormatter<T>?)CreateOwn(type);
         foreach (var resolver in s_standard)
