@@ -1,0 +1,143 @@
+/// Tino.Generators run by Roslyn's generator driver on small programs: what it reports when a project publishes as
+/// Native AOT, and that the code it writes compiles for the member shapes C# allows.
+module Tino.Tests.CSharp.GeneratorDiagnosticsTests
+
+open System
+open System.IO
+open Expecto
+open Microsoft.CodeAnalysis
+open Microsoft.CodeAnalysis.CSharp
+open Microsoft.CodeAnalysis.Diagnostics
+
+/// The project's build properties as the compiler hands them to analyzers: only PublishAot here.
+type private BuildProperties(publishAot: bool) =
+    inherit AnalyzerConfigOptionsProvider()
+    let global' =
+        { new AnalyzerConfigOptions() with
+            member _.TryGetValue(key, value) =
+                if key = "build_property.PublishAot" && publishAot then
+                    value <- "true"
+                    true
+                else
+                    value <- null
+                    false }
+    override _.GlobalOptions = global'
+    override _.GetOptions(_: SyntaxTree) = global'
+    override _.GetOptions(_: AdditionalText) = global'
+
+/// The assemblies a server's code compiles against: the runtime's, Tino's and MessagePack's.
+let private references =
+    lazy (
+        let platform = (string (AppContext.GetData "TRUSTED_PLATFORM_ASSEMBLIES")).Split(Path.PathSeparator)
+        let tino = [ typeof<Tino.TinoApp>; typeof<Tino.TinoAppBuilder>; typeof<MessagePack.MessagePackSerializer>; typeof<MessagePack.KeyAttribute> ]
+        [ for path in Seq.append platform (tino |> Seq.map _.Assembly.Location) |> Seq.distinct -> MetadataReference.CreateFromFile path :> MetadataReference ])
+
+/// Runs the generator on `source`; the diagnostics it reported, the generated sources, and the errors and warnings
+/// of the program compiled with them.
+let private generate (publishAot: bool) (source: string) =
+    let parse = CSharpParseOptions(LanguageVersion.Preview).WithFeatures([ Collections.Generic.KeyValuePair("InterceptorsNamespaces", "Tino.Generated") ])
+    let compilation =
+        CSharpCompilation.Create(
+            "Server",
+            [ CSharpSyntaxTree.ParseText(source, parse, path = "/src/Server.cs") ],
+            references.Force(),
+            CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions = NullableContextOptions.Enable))
+    let driver =
+        CSharpGeneratorDriver.Create([ Tino.Generators.CommandGenerator().AsSourceGenerator() ], parseOptions = parse, optionsProvider = BuildProperties publishAot)
+    let ran, output, reported = driver.RunGeneratorsAndUpdateCompilation(compilation)
+    let generated = [ for tree in ran.GetRunResult().GeneratedTrees -> tree.ToString() ]
+    let problems = [ for d in output.GetDiagnostics() do if d.Severity >= DiagnosticSeverity.Warning then string d ]
+    [ for d in reported -> d.Id, d.GetMessage(Globalization.CultureInfo.InvariantCulture) ], generated, problems
+
+let private unsupportedTypes = """
+using System.Collections.Generic;
+using MessagePack;
+using Tino;
+
+[MessagePackObject] public sealed class Legacy { [Key(0)] public int Id { get; set; } }
+public sealed record Fine(int Id, string Name);
+
+public static class App
+{
+    public static TinoApp Create() => new TinoAppBuilder()
+        .Command("legacy", (Legacy value) => value.Id)
+        .Command("pair", ((int, string) pair) => pair.Item1)
+        .Command("set", (HashSet<int> set) => set.Count)
+        .Command("fine", (Fine value) => value)
+        .Build();
+}
+"""
+
+let private memberShapes = """
+using System;
+using System.Collections.Generic;
+using System.Runtime.Serialization;
+using MessagePack;
+using Tino;
+
+public enum Level : short { Low = -1, High = 1 }
+
+public sealed class Odd
+{
+    public int @class { get; set; }
+    [Obsolete("old")] public string? Legacy { get; set; }
+    public required string Must { get; init; }
+    public int Later { get; init; }
+    [IgnoreDataMember] public object? Skipped { get; set; }
+    public int this[int i] => i;
+    public static int Shared { get; set; }
+}
+
+public readonly struct Reading(double value, DateTimeOffset at)
+{
+    public double Value { get; } = value;
+    public DateTimeOffset At { get; } = at;
+}
+
+public sealed record Defaults(decimal Price = 2.5m, char Mark = '\'', Level Level = Level.Low, string Text = "a \"quoted\"\n line", string? None = null, long Big = long.MinValue, float Ratio = 0.1f);
+
+public static class Outer
+{
+    public sealed record Nested(int[] Values, Dictionary<string, List<Level?>> ByName, IReadOnlyDictionary<int, Reading> Readings);
+}
+
+public static class App
+{
+    public static TinoApp Create() => new TinoAppBuilder()
+        .Command("odd", (Odd value) => value)
+        .Command("defaults", (Defaults value) => value)
+        .Command("nested", (Outer.Nested value) => value)
+        .Build();
+}
+"""
+
+[<Tests>]
+let generatorDiagnostics =
+    testList "Generator diagnostics" [
+        test "publishing AOT, TINO001 names each type only reflection can format, and no other" {
+            let reported, _, problems = generate true unsupportedTypes
+            Expect.isEmpty problems "the program compiles with the generated code"
+            let named = reported |> List.filter (fst >> (=) "TINO001") |> List.map snd
+            Expect.equal named.Length 3 $"three types reported: {named}"
+            for typeName in [ "Legacy"; "(int, string)"; "HashSet<int>" ] do
+                Expect.exists named (fun message -> message.Contains typeName) $"{typeName} is reported"
+            Expect.isFalse (named |> List.exists (fun message -> message.Contains "Fine")) "a record is not"
+        }
+        test "without PublishAot the generator reports nothing and still writes the formatters it can" {
+            let reported, generated, problems = generate false unsupportedTypes
+            Expect.isEmpty reported "no diagnostics"
+            Expect.isEmpty problems "the program compiles with the generated code"
+            Expect.exists generated (fun code -> code.Contains "Register<global::Fine>") "the record's formatter is registered"
+        }
+        test "the generated formatters compile for keywords, obsolete, required, init-only, indexed, static and ignored members, structs, nesting and default values" {
+            let reported, generated, problems = generate true memberShapes
+            Expect.isEmpty reported "every type has a formatter"
+            Expect.isEmpty problems "the program compiles without errors or warnings"
+            let formatters = generated |> List.find (fun code -> code.Contains "TinoFormatters")
+            for expected in [ "Register<global::Odd>"; "Register<global::Reading>"; "Register<global::Defaults>"; "Register<global::Outer.Nested>"
+                              "Register<global::Level?>"; "target.@class"; "UnsafeAccessorKind.Constructor" ] do
+                Expect.stringContains formatters expected expected
+            for left in [ "Skipped"; "this["; "Shared" ] do
+                Expect.isFalse (formatters.Contains $"target.{left}") $"{left} is not a member"
+        }
+    ]
