@@ -6,7 +6,7 @@
 // something fails.
 // The modules under bench/driver/ are loaded here once, in order (a file #load-ed twice would define its types twice).
 #load "driver/Processes.fsx" "driver/Model.fsx" "driver/Measurements.fsx" "driver/Comparisons.fsx"
-#load "driver/Payloads.fsx" "driver/CallContext.fsx" "driver/Structured.fsx" "driver/FanOut.fsx" "driver/PayloadMemory.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
+#load "driver/Payloads.fsx" "driver/CallContext.fsx" "driver/Structured.fsx" "driver/FanOut.fsx" "driver/PayloadMemory.fsx" "driver/NativeAot.fsx" "driver/Machine.fsx" "driver/Chart.fsx" "driver/Report.fsx"
 
 open System
 open System.IO
@@ -99,6 +99,7 @@ let failures (run: Run) =
     + failed run.Allocation.Outcome
     + (run.Cpu |> List.sumBy (fun figure -> failed figure.Outcome))
     + failed run.PayloadMemory
+    + failed run.NativeAot
     + ([ run.Payloads; run.Structured; run.FanOut; Measured [ run.CallContext ] ]
        |> List.sumBy (function
            | Measured groups -> groups |> List.sumBy (fun group -> group.Figures |> List.sumBy (fun figure -> failed figure.Outcome))
@@ -120,6 +121,7 @@ let main () =
         let structured = attempt "structured payloads" (fun () -> Structured.measure settings structuredPorts grpcBuilt httpBuilt)
         let fanOutPorts = FanOut.ports 7671
         let fanOut = attempt "server events fan-out" (fun () -> FanOut.measure settings fanOutPorts)
+        let nativeAot = attempt "Native AOT against JIT" (fun () -> NativeAot.measure settings)
         let memory = memory settings 7631
         let allocation =
             { Command = Measurements.bdnShown settings
@@ -145,6 +147,7 @@ let main () =
               FanOut = fanOut
               FanOutServers = FanOut.serversShown fanOutPorts
               PayloadMemory = payloadMemory
+              NativeAot = nativeAot
               Notes = notes () }
         write run
         printfn "\n%s" (String.Join("\n", Report.summary run))

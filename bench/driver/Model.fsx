@@ -184,6 +184,23 @@ type CpuCost =
 
 type CpuFigure = { Pipeline: int; Commands: string list; Outcome: Outcome<CpuCost list> }
 
+/// One build of the C# interop server as the Native AOT comparison saw it, one entry per round.
+type ServerBuild =
+    { Name: string
+      /// How it was started.
+      Command: string
+      /// From starting the process to the first reply to ADD 1 2, in milliseconds.
+      StartupMs: float list
+      /// VmRSS a second after that first reply, the server idle.
+      IdleKiB: int64 list
+      /// What is deployed, in bytes, and what that is.
+      SizeBytes: int64
+      Size: string }
+
+/// The C# interop server published with Native AOT against the same server on the JIT: start-up, idle memory, size,
+/// and ADD's throughput (A = Native AOT, B = JIT, alternated in each round).
+type NativeAotFigure = { Aot: ServerBuild; Jit: ServerBuild; Add: Round list; Commands: string list }
+
 type Run =
     { Settings: Settings
       Arguments: string list
@@ -209,6 +226,7 @@ type Run =
       FanOutServers: string list
       /// What 50 connections of 1 MiB payloads, and one 16 MiB argument, cost the servers in resident memory.
       PayloadMemory: Outcome<PayloadMemory list>
+      NativeAot: Outcome<NativeAotFigure>
       Notes: string }
 
 /// Runs a measurement; an exception becomes a Failed outcome (printed), so one failure does not lose the rest.

@@ -300,5 +300,6 @@ let markdown (run: Run) =
         @ payloadMemorySection run
         @ structuredSection run
         @ fanOutSection run
+        @ NativeAot.section run.NativeAot
         @ [ "## Other measurements"; "" ]
     String.Join("\n", lines) + "\n" + run.Notes.TrimEnd() + "\n"
