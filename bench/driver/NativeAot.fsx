@@ -14,14 +14,15 @@ open Comparisons
 let private artifacts = "artifacts/aot"
 let private binary = $"{artifacts}/publish/InteropServer.CSharp"
 
-/// How the native server is published: as the test suite publishes it, into artifacts/aot.
-let publishArgs =
+/// How the native server is published: as the test suite publishes it, into artifacts/aot. The folders are given
+/// whole: each project would read a relative ArtifactsPath from its own folder.
+let private publishArgs (folder: string -> string) =
     [ "publish"; "samples/InteropServer.CSharp"; "-c"; "Release"; "-r"; "linux-x64"; "-p:PublishAot=true"
-      "-p:TreatWarningsAsErrors=false"; "-p:UseArtifactsOutput=true"; $"-p:ArtifactsPath={artifacts}"; "-o"; $"{artifacts}/publish" ]
+      "-p:TreatWarningsAsErrors=false"; "-p:UseArtifactsOutput=true"; $"-p:ArtifactsPath={folder artifacts}"; "-o"; folder $"{artifacts}/publish" ]
 
 let publish () =
     printfn "publishing the C# interop server with Native AOT"
-    runOrFail "dotnet" publishArgs (TimeSpan.FromMinutes 15.0) |> ignore
+    runOrFail "dotnet" (publishArgs (fun folder -> Path.Combine(root, folder))) (TimeSpan.FromMinutes 15.0) |> ignore
 
 let private sizeOf (files: string seq) = files |> Seq.sumBy (fun file -> FileInfo(file).Length)
 
@@ -79,7 +80,7 @@ let measure (settings: Settings) : NativeAotFigure =
         build "JIT" (interopShown "<port>") snd jitSize
             $"the app's assemblies (no .pdb, .xml), plus the shared .NET runtime it needs: {number (float runtime / 1048576.0)} MiB in {runtimeFolder}"
       Add = rounds |> List.map (fun ((_, _, aot), (_, _, jit)) -> { A = aot; B = jit })
-      Commands = ("dotnet " + String.Join(" ", publishArgs)) :: [ (addCall settings 0 16).Shown.Replace("-p 0", "-p <port>") + "   # after one warm-up run" ] }
+      Commands = ("dotnet " + String.Join(" ", publishArgs (fun folder -> $"$PWD/{folder}"))) :: [ (addCall settings 0 16).Shown.Replace("-p 0", "-p <port>") + "   # after one warm-up run" ] }
 
 let private mib (bytes: float) = (bytes / 1048576.0).ToString("0.0", Globalization.CultureInfo.InvariantCulture)
 
