@@ -6,12 +6,14 @@ using Microsoft.CodeAnalysis;
 namespace Tino.Generators;
 
 /// <summary>
-/// Binds the fluent builder's <c>Command(name, handler)</c> calls at compile time. Each call whose handler is a lambda
-/// or a method group of a <c>Func</c> or <c>Action</c> type is intercepted: it adds the <c>CommandHandler</c> record
+/// Binds the fluent builder's <c>Command(name, handler)</c> and <c>MapService&lt;T&gt;(instance)</c> calls, and implements
+/// <c>client.CreateProxy&lt;T&gt;()</c>, at compile time. Each call whose handler is a lambda or a method group of a
+/// <c>Func</c> or <c>Action</c> type, or a service's method, is intercepted: it adds the <c>CommandHandler</c> record
 /// that reflection would have read off the delegate, with a <c>Binder</c> that decodes the arguments, calls the
 /// handler and writes its reply through generic calls the compiler sees, so that a server needs no
-/// <c>Expression.Compile</c>. Calls it cannot bind (a delegate in a variable, <c>[FromServices]</c> parameters, ref
-/// parameters, a generic method) run as before.
+/// <c>Expression.Compile</c>; a proxy is a class written here rather than emitted. The formatters of the types they
+/// use are written too (<see cref="FormatterRegistrations"/>). Calls it cannot bind (a delegate in a variable,
+/// <c>[FromServices]</c> parameters, ref parameters, a generic method) run as before, by reflection.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class CommandGenerator : IIncrementalGenerator
@@ -27,39 +29,44 @@ public sealed class CommandGenerator : IIncrementalGenerator
             .CreateSyntaxProvider(static (node, _) => ServiceSite.IsCandidate(node), ServiceSite.Read)
             .Where(static site => site is not null)
             .Collect();
+        var proxies = context.SyntaxProvider
+            .CreateSyntaxProvider(static (node, _) => ProxySite.IsCandidate(node), ProxySite.Read)
+            .Where(static site => site is not null)
+            .Collect();
         var publishesAot = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
             options.GlobalOptions.TryGetValue("build_property.PublishAot", out var value) && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase));
-        context.RegisterSourceOutput(commands.Combine(services).Combine(publishesAot), static (output, input) =>
+        context.RegisterSourceOutput(commands.Combine(services).Combine(proxies).Combine(publishesAot), static (output, input) =>
         {
-            var ((commandSites, serviceSites), aot) = input;
-            if (commandSites.IsEmpty && serviceSites.IsEmpty)
+            var (((commandSites, serviceSites), proxySites), aot) = input;
+            if (commandSites.IsEmpty && serviceSites.IsEmpty && proxySites.IsEmpty)
             {
                 return;
             }
-            var handlers = commandSites.Select(site => (site!.Call, site.Handler))
-                .Concat(serviceSites.SelectMany(site => site!.Methods.Select(method => (site.Call, method.Handler))))
+            var uses = commandSites.Select(site => (site!.Call, site.Handler.Formatters, site.Handler.Unsupported))
+                .Concat(serviceSites.SelectMany(site => site!.Methods.Select(method => (site.Call, method.Handler.Formatters, method.Handler.Unsupported))))
+                .Concat(proxySites.Select(site => (site!.Call, site.Formatters, site.Unsupported)))
                 .ToList();
-            output.AddSource("TinoCommands.g.cs", Write(commandSites!, serviceSites!));
-            output.AddSource("TinoFormatters.g.cs", FormatterRegistrations.Write(handlers.SelectMany(h => h.Handler.Formatters)));
+            output.AddSource("TinoCommands.g.cs", Write(commandSites!, serviceSites!, proxySites!));
+            output.AddSource("TinoFormatters.g.cs", FormatterRegistrations.Write(uses.SelectMany(use => use.Formatters)));
             if (aot)
             {
-                foreach (var (call, handler) in handlers)
+                foreach (var (call, _, unsupported) in uses)
                 {
-                    foreach (var unsupported in handler.Unsupported)
+                    foreach (var type in unsupported)
                     {
-                        output.ReportDiagnostic(Diagnostic.Create(Diagnostics.UnsupportedType, call.Location.ToLocation(), unsupported.Type, unsupported.Reason));
+                        output.ReportDiagnostic(Diagnostic.Create(Diagnostics.UnsupportedType, call.Location.ToLocation(), type.Type, type.Reason));
                     }
                 }
             }
         });
     }
 
-    private static string Write(ImmutableArray<CommandSite> commands, ImmutableArray<ServiceSite> services)
+    private static string Write(ImmutableArray<CommandSite> commands, ImmutableArray<ServiceSite> services, ImmutableArray<ProxySite> proxies)
     {
         var code = new StringBuilder();
         code.Append("""
             // <auto-generated/>
-            // Tino.Generators: the builder's Command(name, handler) and MapService<T>(instance) calls, bound at compile time.
+            // Tino.Generators: the builder's Command(name, handler) and MapService<T>(instance) calls, bound at compile time, and client.CreateProxy<T>() proxies.
             #nullable enable
 
             namespace Tino.Generated
@@ -79,6 +86,10 @@ public sealed class CommandGenerator : IIncrementalGenerator
             {
                 WriteBinder(code, services[i].Methods[j].Handler, $"BindService{i}_{j}");
             }
+        }
+        for (var i = 0; i < proxies.Length; i++)
+        {
+            ProxyWriter.Write(code, proxies[i], i);
         }
         code.Append("""
                 }

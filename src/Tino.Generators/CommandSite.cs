@@ -83,7 +83,7 @@ internal sealed record CommandSite(InterceptedCall Call, HandlerShape Handler)
             _ => null,
         };
         return target is not null
-            && HandlerShape.Of(target, isFunction, model.Compilation, cancellation) is { } handler
+            && HandlerShape.Of(target, isFunction, converted: false, model.Compilation, cancellation) is { } handler
             && InterceptedCall.Of(invocation, model, cancellation) is { } call
             ? new CommandSite(call, handler)
             : null;

@@ -23,15 +23,20 @@ internal sealed record HandlerShape(
 {
     private static readonly SymbolDisplayFormat s_typeOf = SymbolDisplayFormat.FullyQualifiedFormat;
 
-    private static readonly SymbolDisplayFormat s_declared = SymbolDisplayFormat.FullyQualifiedFormat
+    internal static readonly SymbolDisplayFormat Declared = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    /// <summary>The shape of <paramref name="target"/> (a lambda's or a method's symbol), or null when it is one this generator leaves to reflection.</summary>
-    public static HandlerShape? Of(IMethodSymbol target, bool isFunction, Compilation compilation, CancellationToken cancellation)
+    /// <summary>
+    /// The shape of <paramref name="target"/> (a lambda's or a method's symbol), or null when it is one this generator
+    /// leaves to reflection. <paramref name="converted"/> says whether the generated code converts the method to its
+    /// <c>Func</c> or <c>Action</c> itself (a service's method) rather than taking the delegate the call site made.
+    /// </summary>
+    public static HandlerShape? Of(IMethodSymbol target, bool isFunction, bool converted, Compilation compilation, CancellationToken cancellation)
     {
-        // A parameter with a default value or params makes the natural type an anonymous delegate, which code cannot name.
+        // Given as a Delegate, a parameter with a default value or params makes the natural type an anonymous
+        // delegate, which code cannot name; converted to a Func by the generated code, it does not matter.
         if (target.IsGenericMethod
-            || target.Parameters.Any(p => p.RefKind != RefKind.None || p.HasExplicitDefaultValue || p.IsParams || IsFromServices(p)))
+            || target.Parameters.Any(p => p.RefKind != RefKind.None || (!converted && (p.HasExplicitDefaultValue || p.IsParams)) || IsFromServices(p)))
         {
             return null;
         }
@@ -54,11 +59,11 @@ internal sealed record HandlerShape(
             wire.Visit(reply);
         }
         return new HandlerShape(
-            delegateType.ToDisplayString(s_declared),
+            delegateType.ToDisplayString(Declared),
             new EquatableArray<HandlerParameter>(parameters),
             invoke.ReturnType.ToDisplayString(s_typeOf),
             kind,
-            reply?.ToDisplayString(s_declared),
+            reply?.ToDisplayString(Declared),
             ReturnAcceptsNil(target),
             Descriptions.Of(target, isFunction, cancellation),
             MarkedIdempotent(target),
@@ -93,12 +98,12 @@ internal sealed record HandlerShape(
         var type = parameter.Type;
         var kind = KindOf(type);
         var valueType = kind is ParameterKind.AuthRequired or ParameterKind.Auth or ParameterKind.ConnectionState
-            ? ((INamedTypeSymbol)type).TypeArguments[0].ToDisplayString(s_declared)
+            ? ((INamedTypeSymbol)type).TypeArguments[0].ToDisplayString(Declared)
             : null;
         return new HandlerParameter(parameter.Name, type.ToDisplayString(s_typeOf), kind, valueType, AcceptsNil(type, parameter.NullableAnnotation));
     }
 
-    private static ParameterKind KindOf(ITypeSymbol type) => type.OriginalDefinition.ToDisplayString() switch
+    internal static ParameterKind KindOf(ITypeSymbol type) => type.OriginalDefinition.ToDisplayString() switch
     {
         "System.Threading.CancellationToken" => ParameterKind.CancellationToken,
         "Tino.Publisher" => ParameterKind.Publisher,

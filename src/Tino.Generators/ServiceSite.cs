@@ -47,7 +47,7 @@ internal sealed record ServiceSite(InterceptedCall Call, string Contract, Equata
             }
             foreach (var method in type.GetMembers().OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic))
             {
-                if (HandlerShape.Of(method, isFunction: false, model.Compilation, cancellation) is not { } handler)
+                if (HandlerShape.Of(method, isFunction: false, converted: true, model.Compilation, cancellation) is not { } handler)
                 {
                     return null;
                 }

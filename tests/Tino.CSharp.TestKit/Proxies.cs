@@ -291,6 +291,9 @@ public static class ProxyApps
             .Command("add_pair", (Pair pair) => (long)pair.A + pair.B)
             .Build();
 
+    /// <summary>A proxy of <see cref="IMoreShapes"/> made here, in C#, where Tino.Generators writes its class (F# calls get the emitted one).</summary>
+    public static IMoreShapes GeneratedMoreShapes(ITinoClient client) => client.CreateProxy<IMoreShapes>();
+
     /// <summary>Calls <c>add_pair</c> through a proxy of an internal interface whose parameter is an internal record.</summary>
     public static Task<long> AddThroughInternalContract(TinoClient client, int a, int b) =>
         client.CreateProxy<IInternalAdder>().AddPairAsync(new Pair(a, b));

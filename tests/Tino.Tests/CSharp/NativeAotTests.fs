@@ -9,20 +9,21 @@ open Tino.Tests.Hosting.TestServer
 open Tino.Tests.Hosting.ServerTests
 open Tino.Tests.ScaleOut.Processes
 
-/// Publishes samples/InteropServer.CSharp as Native AOT once per run; the path of the native binary. The build goes
-/// to artifacts/aot, away from the bin and obj folders whose assemblies this test process has loaded.
-let private nativeServer =
-    lazy (
-        let root = repoRoot.Force()
-        let artifacts = Path.Combine(root, "artifacts", "aot")
-        let output = Path.Combine(artifacts, "publish")
-        let args =
-            [ "publish"; Path.Combine(root, "samples", "InteropServer.CSharp"); "-c"; "Release"; "-r"; "linux-x64"
-              // The reflection fallback still warns (IL2xxx, IL3xxx) until the core is trim-clean: warnings stay warnings here.
-              "-p:PublishAot=true"; "-p:TreatWarningsAsErrors=false"; "-p:UseArtifactsOutput=true"; $"-p:ArtifactsPath={artifacts}"; "-o"; output ]
-        let code, printed = runToEnd "dotnet" args root [] (TimeSpan.FromMinutes 15.0)
-        if code <> 0 then failwithf "dotnet publish -p:PublishAot=true exited %d:\n%s" code printed
-        Path.Combine(output, "InteropServer.CSharp"))
+/// Publishes a sample as Native AOT into artifacts/aot/<output>, away from the bin and obj folders whose assemblies
+/// this test process has loaded; the path of the native binary.
+let private publishNative (sample: string) (output: string) =
+    let root = repoRoot.Force()
+    let artifacts = Path.Combine(root, "artifacts", "aot")
+    let folder = Path.Combine(artifacts, output)
+    let args =
+        [ "publish"; Path.Combine(root, "samples", sample); "-c"; "Release"; "-r"; "linux-x64"
+          // The reflection fallback still warns (IL2xxx, IL3xxx) until the core is trim-clean: warnings stay warnings here.
+          "-p:PublishAot=true"; "-p:TreatWarningsAsErrors=false"; "-p:UseArtifactsOutput=true"; $"-p:ArtifactsPath={artifacts}"; "-o"; folder ]
+    let code, printed = runToEnd "dotnet" args root [] (TimeSpan.FromMinutes 15.0)
+    if code <> 0 then failwithf "dotnet publish %s -p:PublishAot=true exited %d:\n%s" sample code printed
+    Path.Combine(folder, sample)
+
+let private nativeServer = lazy (publishNative "InteropServer.CSharp" "publish")
 
 /// Runs `body` with the port of a fresh native interop server.
 let private withNativeServer (body: int -> unit) =
@@ -49,7 +50,14 @@ let nativeInterop = Tino.Tests.Interop.InteropSuite.testsOn "C#, Native AOT" wit
 
 [<Tests>]
 let nativeMetadata =
-    testSequenced <| testList "Native AOT interop server" [
+    testSequenced <| testList "Native AOT" [
+        test "the C# client sample runs as Native AOT: a server of a mapped contract, untyped calls, a generated proxy, a located error" {
+            let binary = publishNative "Client.CSharp" "client"
+            let code, printed = runToEnd binary [] (nonNull (Path.GetDirectoryName binary)) [] (TimeSpan.FromMinutes 1.0)
+            Expect.equal code 0 $"it exits 0:\n{printed}"
+            Expect.stringContains printed "3 7 0.5 tina" "the calls' results"
+            Expect.stringContains printed "VALIDATION_ERROR command.a" "the refused argument, located"
+        }
         test "TINO.SCHEMA and COMMAND DOCS are byte for byte what the JIT C# interop server replies" {
             let mutable jit = []
             withApp (Tino.Samples.InteropServer.CSharp.InteropApp.Create()) (fun server -> jit <- descriptions (portOf server))

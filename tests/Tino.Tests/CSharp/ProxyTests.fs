@@ -54,9 +54,12 @@ let expectInteropErrors (client: TinoClient) =
 [<Tests>]
 let shapes =
     testSequenced <| testList "C# proxies" [
-        test "call every result shape of the contract the server implements" {
+        for made, proxyOf in [ "emitted", (fun (client: ITinoClient) -> client.CreateProxy<IMoreShapes>()); "generated", ProxyApps.GeneratedMoreShapes ] do
+          test $"call every result shape of the contract the server implements ({made} proxy)" {
             withHost (ProxyApps.Shapes()) tina (fun host ->
-                let shapes = host.Client.CreateProxy<IMoreShapes>()
+                let shapes = proxyOf host.Client
+                let emitted = shapes.GetType().Assembly.IsDynamic
+                Expect.equal emitted (made = "emitted") "the emitted class is Reflection.Emit's, the generated one is compiled"
                 Expect.equal (await (shapes.AddAsync(1, 2))) 3L "Task<long>"
                 Expect.equal (awaitValue (shapes.SubtractAsync(10L, 4L))) 6L "ValueTask<long>"
                 Expect.isNull (await (shapes.RecallAsync())) "nil as a null string"
@@ -73,7 +76,7 @@ let shapes =
                 Expect.equal (awaitValue (shapes.CountAsync("<", Unchecked.defaultof<_>, ">"))) "<2>" "and the server keeps it"
                 Expect.equal (await (shapes.RenamedAsync())) "renamed" "[CommandName]"
                 Expect.equal (await (shapes.EchoTextAsync "héllo")) "héllo" "a method of the extending interface")
-        }
+          }
         test "a token cancels the call at once and the replies stay in step" {
             withHost (ProxyApps.Shapes()) tina (fun host ->
                 let shapes = host.Client.CreateProxy<IShapes>()
