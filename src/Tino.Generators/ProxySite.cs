@@ -56,27 +56,20 @@ internal sealed record ProxySite(
         var model = context.SemanticModel;
         if (model.GetSymbolInfo(invocation, cancellation).Symbol is not IMethodSymbol { Name: "CreateProxy", TypeArguments.Length: 1 } create
             || create.ContainingType.ToDisplayString() != "Tino.Client.TinoClientProxyExtensions"
-            || create.TypeArguments[0] is not INamedTypeSymbol { TypeKind: TypeKind.Interface } contract
-            || !model.Compilation.IsSymbolAccessibleWithin(contract, model.Compilation.Assembly))
+            || Contracts.Accessible(create.TypeArguments[0], model.Compilation) is not { } contract
+            || Contracts.Methods(contract) is not { } declared)
         {
             return null;
         }
         var wire = new WireTypes(model.Compilation);
         var methods = new List<ProxyMethod>();
-        foreach (var type in contract.AllInterfaces.Append(contract))
+        foreach (var (type, method) in declared)
         {
-            if (type.GetMembers().Any(m => m is IPropertySymbol or IEventSymbol && !m.IsStatic))
+            if (MethodOf(type, method, wire) is not { } proxied)
             {
                 return null;
             }
-            foreach (var method in type.GetMembers().OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic))
-            {
-                if (MethodOf(type, method, wire) is not { } proxied)
-                {
-                    return null;
-                }
-                methods.Add(proxied);
-            }
+            methods.Add(proxied);
         }
         return InterceptedCall.Of(invocation, model, cancellation) is { } call
             ? new ProxySite(
@@ -112,11 +105,10 @@ internal sealed record ProxySite(
         {
             wire.Visit(result);
         }
-        var named = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Tino.CommandNameAttribute");
         return new ProxyMethod(
             contract.ToDisplayString(HandlerShape.Declared),
             method.Name,
-            named?.ConstructorArguments.FirstOrDefault().Value as string,
+            Contracts.CommandName(method),
             method.ReturnType.ToDisplayString(HandlerShape.Declared),
             kind.Value,
             result?.ToDisplayString(HandlerShape.Declared),

@@ -33,27 +33,19 @@ internal sealed record ServiceSite(InterceptedCall Call, string Contract, Equata
         if (model.GetSymbolInfo(invocation, cancellation).Symbol is not IMethodSymbol { Name: "MapService", TypeArguments.Length: 1 } map
             || map.ContainingType.ToDisplayString() != "Tino.TinoAppBuilder"
             || map.OriginalDefinition.Parameters.Length != 1 || map.OriginalDefinition.Parameters[0].Type is not ITypeParameterSymbol
-            || map.TypeArguments[0] is not INamedTypeSymbol { TypeKind: TypeKind.Interface } contract
-            || !model.Compilation.IsSymbolAccessibleWithin(contract, model.Compilation.Assembly))
+            || Contracts.Accessible(map.TypeArguments[0], model.Compilation) is not { } contract
+            || Contracts.Methods(contract) is not { } declared)
         {
             return null;
         }
         var methods = new List<ServiceMethod>();
-        foreach (var type in contract.AllInterfaces.Append(contract))
+        foreach (var (_, method) in declared)
         {
-            if (type.GetMembers().Any(m => m is IPropertySymbol or IEventSymbol && !m.IsStatic))
+            if (HandlerShape.Of(method, isFunction: false, converted: true, model.Compilation, cancellation) is not { } handler)
             {
-                return null; // reflection reports it when the app is built
+                return null;
             }
-            foreach (var method in type.GetMembers().OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic))
-            {
-                if (HandlerShape.Of(method, isFunction: false, converted: true, model.Compilation, cancellation) is not { } handler)
-                {
-                    return null;
-                }
-                var named = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Tino.CommandNameAttribute");
-                methods.Add(new ServiceMethod(method.Name, named?.ConstructorArguments.FirstOrDefault().Value as string, handler));
-            }
+            methods.Add(new ServiceMethod(method.Name, Contracts.CommandName(method), handler));
         }
         return InterceptedCall.Of(invocation, model, cancellation) is { } call
             ? new ServiceSite(call, Code.TypeName(contract), new EquatableArray<ServiceMethod>([.. methods]))
