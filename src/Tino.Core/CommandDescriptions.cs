@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -33,10 +34,20 @@ public static class CommandDescriptions
         return summaries.TryGetValue(IdOf(member), out var summary) ? summary : null;
     }
 
+    /// <summary>
+    /// Where <paramref name="assembly"/>'s XML documentation would be: beside the assembly, or, in a single-file or
+    /// native app (no assembly has a location there), beside the app under the assembly's name.
+    /// </summary>
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location is handled: the app's folder is used.")]
+    private static string? DocumentationPath(Assembly assembly) =>
+        !string.IsNullOrEmpty(assembly.Location) ? Path.ChangeExtension(assembly.Location, ".xml")
+        : assembly.GetName().Name is { } name ? Path.Combine(AppContext.BaseDirectory, name + ".xml")
+        : null;
+
     /// <summary>Every member's summary in the XML documentation file beside <paramref name="assembly"/>, whitespace collapsed.</summary>
     private static IReadOnlyDictionary<string, string> Load(Assembly assembly)
     {
-        var path = string.IsNullOrEmpty(assembly.Location) ? null : Path.ChangeExtension(assembly.Location, ".xml");
+        var path = DocumentationPath(assembly);
         if (path is null || !File.Exists(path))
         {
             return new Dictionary<string, string>();

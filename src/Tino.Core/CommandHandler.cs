@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Tino.Pipeline;
 
@@ -93,6 +94,8 @@ public sealed record CommandHandler
     public int WireArity => Parameters.Count(p => p.Source == ParameterSource.Wire);
 
     /// <summary>Describes a command from any delegate: a lambda, a method group, a static or instance method.</summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public static CommandHandler Create(string name, Delegate handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -125,6 +128,8 @@ public sealed record CommandHandler
     }
 
     /// <summary>Describes a command from a method and the instance it runs on (null for a static method).</summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public static CommandHandler Create(string name, MethodInfo method, object? target)
     {
         ArgumentNullException.ThrowIfNull(method);

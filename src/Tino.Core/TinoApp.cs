@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Tino.Pipeline;
 
 namespace Tino;
@@ -42,6 +43,8 @@ public sealed record TinoApp
     public TinoApp WithCommand(CommandHandler command) => this with { Commands = Commands.Add(command) };
 
     /// <summary>This app with one more command made from a delegate.</summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public TinoApp WithCommand(string name, Delegate handler) => WithCommand(CommandHandler.Create(name, handler));
 
     /// <summary>This app with an auth function.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using MessagePack;
 using Tino.Protocol;
@@ -20,6 +21,7 @@ internal static class ReplyDecoder<T>
     /// <summary>Turns an error reply into a value of <typeparamref name="T"/>, or rethrows it; null where no error can be a value.</summary>
     public static readonly Func<TinoRemoteException, MessagePackSerializerOptions, T>? DecodeError;
 
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "F# Result types: the F# front, which does not run under Native AOT.")]
     static ReplyDecoder()
     {
         if (FSharpResults.IsResult(typeof(T)))
@@ -89,6 +91,7 @@ internal sealed class FSharpResultDecoder<TResult, TOk, TError> : IResultDecoder
     public TResult DecodeError(TinoRemoteException error, MessagePackSerializerOptions options) =>
         error.ErrorValue.IsEmpty ? throw error : _error(MessagePackSerializer.Deserialize<TError>(error.ErrorValue, options));
 
+    [UnconditionalSuppressMessage("Trimming", "IL2090", Justification = "F# Result types: the F# front, which does not run under Native AOT.")]
     private static Func<TValue, TResult> Case<TValue>(string name) =>
         typeof(TResult).GetMethod(name, BindingFlags.Public | BindingFlags.Static, [typeof(TValue)])!.CreateDelegate<Func<TValue, TResult>>();
 }

@@ -1,7 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using MessagePack;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Tino.Serialization;
 
 namespace Tino.Pipeline;
@@ -142,6 +143,8 @@ internal sealed class AppPipeline
     }
 
     /// <summary>The handler's last stage and argument decoders, compiled from its delegate and types by reflection.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = ReflectionBinding.FallBack)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = ReflectionBinding.FallBack)]
     private static (CommandDelegate, ArgumentBinder[]) BindByReflection(
         CommandHandler handler, Publisher publisher, TinoOptions options, MessagePackSerializerOptions serializer)
     {
@@ -153,6 +156,8 @@ internal sealed class AppPipeline
         return (HandlerBinder.Compile(handler, publisher, options.Streams, serializer), binders);
     }
 
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     private static ArgumentBinder BindArgument(CommandHandler handler, CommandParameter parameter, MessagePackSerializerOptions serializer, int maxDepth)
     {
         if (WireParameterCheck.Refusal(parameter.Type, serializer) is { } refusal)
@@ -165,7 +170,7 @@ internal sealed class AppPipeline
 
     private static void CheckResult(CommandHandler handler, MessagePackSerializerOptions serializer)
     {
-        var replyType = HandlerBinder.ReplyType(handler.ResultType);
+        var replyType = StreamShape.ReplyType(handler.ResultType);
         if (replyType != typeof(void))
         {
             RequireFormatter(handler, replyType, serializer, "the result");

@@ -34,7 +34,7 @@ internal static class AppSchema
     /// <summary>The wire type name of what the command replies.</summary>
     public static string ResultName(CommandHandler handler)
     {
-        var name = WireTypeNames.Of(HandlerBinder.ReplyType(handler.ResultType));
+        var name = WireTypeNames.Of(StreamShape.ReplyType(handler.ResultType));
         return handler.ResultAcceptsNil && !name.EndsWith('?') && name is not ("nil" or "any") ? name + "?" : name;
     }
 
@@ -74,7 +74,7 @@ internal static class AppSchema
             }
             writer.Write("result");
             writer.Write(ResultName(handler));
-            WireShape.Of(HandlerBinder.ReplyType(handler.ResultType)).CollectNamed(named);
+            WireShape.Of(StreamShape.ReplyType(handler.ResultType)).CollectNamed(named);
             writer.Write("auth");
             writer.Write(handler.RequiresAuth);
             writer.Write("stream");

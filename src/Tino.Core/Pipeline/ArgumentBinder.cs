@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using MessagePack;
 using Tino.Serialization;
 
@@ -21,6 +22,8 @@ internal abstract class ArgumentBinder
     }
 
     /// <summary>The binder for <paramref name="parameter"/>, of a type known only at run time (see <see cref="Create{T}"/>).</summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public static ArgumentBinder Create(CommandParameter parameter, MessagePackSerializerOptions options, int maxDepth) =>
         (ArgumentBinder)typeof(ArgumentBinder).GetMethod(nameof(Create), 1, [typeof(CommandParameter), typeof(MessagePackSerializerOptions), typeof(int)])!
             .MakeGenericMethod(parameter.Type).Invoke(null, [parameter, options, maxDepth])!;

@@ -67,7 +67,7 @@ public sealed class CommandBinding
     /// <summary>The writer of a reply of type <typeparamref name="T"/>, the handler's result with any task unwrapped.</summary>
     public ReplyWriter<T> Reply<T>()
     {
-        if (HandlerBinder.ReplyType(Handler.ResultType) != typeof(T) || Handler.StreamItemType is not null)
+        if (StreamShape.ReplyType(Handler.ResultType) != typeof(T) || Handler.StreamItemType is not null)
         {
             throw Mismatch($"a reply of {typeof(T)}");
         }

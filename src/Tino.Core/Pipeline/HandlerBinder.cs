@@ -1,6 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using MessagePack;
 using Tino.Serialization;
 
@@ -10,6 +11,8 @@ namespace Tino.Pipeline;
 /// Compiles a handler into the pipeline's last stage: read the decoded arguments and magic values,
 /// call the delegate, write its result. Reflection happens here, once per command, never per call.
 /// </summary>
+[RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+[RequiresDynamicCode(ReflectionBinding.Handlers)]
 internal static class HandlerBinder
 {
     private static readonly ConstructorInfo s_callContext =
@@ -76,21 +79,13 @@ internal static class HandlerBinder
         {
             return Expression.Call(Writer(nameof(ResultWriter.ValueTask)), context, call);
         }
-        var replyType = ReplyType(resultType);
+        var replyType = StreamShape.ReplyType(resultType);
         var format = Expression.Constant(typeof(PrimitiveCodec).GetMethod(nameof(PrimitiveCodec.FormatOf))!.MakeGenericMethod(replyType).Invoke(null, [serializer]));
         var writer = replyType == resultType ? nameof(ResultWriter.Value)
             : resultType.GetGenericTypeDefinition() == typeof(Task<>) ? nameof(ResultWriter.TaskOf)
             : nameof(ResultWriter.ValueTaskOf);
         return Expression.Call(Generic(typeof(ResultWriter), writer, replyType), context, call, format);
     }
-
-    /// <summary>The type a handler's reply carries: its return type with any task unwrapped; void for none; a stream's item type.</summary>
-    public static Type ReplyType(Type resultType) =>
-        StreamShape.ItemType(resultType) is { } item ? item
-        : resultType == typeof(Task) || resultType == typeof(ValueTask) ? typeof(void)
-        : resultType.IsGenericType && (resultType.GetGenericTypeDefinition() == typeof(Task<>) || resultType.GetGenericTypeDefinition() == typeof(ValueTask<>))
-            ? resultType.GetGenericArguments()[0]
-            : resultType;
 
     private static MethodCallExpression Magic(string name, CommandParameter parameter, ParameterExpression context) =>
         Expression.Call(Generic(typeof(MagicValues), name, parameter.ValueType), context);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 using Tino.Protocol;
@@ -16,6 +17,8 @@ internal static class StreamReplies
     private const int ArrayHeaderBudget = 1 + 11 + 2;
 
     /// <summary>The expression that serves the handler's stream result, or null when the result is not a stream.</summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public static Expression? Bind(Expression context, Expression call, Type resultType, StreamOptions options)
     {
         if (StreamShape.ItemType(resultType) is not { } item)

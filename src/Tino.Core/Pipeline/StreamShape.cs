@@ -1,12 +1,15 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Tino.Pipeline;
 
-/// <summary>Which handler results are streams: <see cref="IAsyncEnumerable{T}"/>, or a task of one.</summary>
+/// <summary>What a handler's result carries: which results are streams (<see cref="IAsyncEnumerable{T}"/>, or a task of one), and the type of the reply.</summary>
 internal static class StreamShape
 {
     /// <summary>
     /// The item type when <paramref name="resultType"/> is a stream: <see cref="IAsyncEnumerable{T}"/> (or a type that
     /// implements it), <see cref="Task{T}"/> or <see cref="ValueTask{T}"/> of <see cref="IAsyncEnumerable{T}"/>; otherwise null.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "A type returned as IAsyncEnumerable<T> keeps that interface; a result declared as IAsyncEnumerable<T>, or a task of one, needs none.")]
     public static Type? ItemType(Type resultType)
     {
         ArgumentNullException.ThrowIfNull(resultType);
@@ -21,6 +24,14 @@ internal static class StreamShape
         var implemented = resultType.GetInterfaces().Where(IsAsyncEnumerable).ToArray();
         return implemented.Length == 1 ? implemented[0].GetGenericArguments()[0] : null;
     }
+
+    /// <summary>The type a handler's reply carries: its return type with any task unwrapped; void for none; a stream's item type.</summary>
+    public static Type ReplyType(Type resultType) =>
+        StreamShape.ItemType(resultType) is { } item ? item
+        : resultType == typeof(Task) || resultType == typeof(ValueTask) ? typeof(void)
+        : resultType.IsGenericType && (resultType.GetGenericTypeDefinition() == typeof(Task<>) || resultType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+            ? resultType.GetGenericArguments()[0]
+            : resultType;
 
     public static bool IsTaskOf(Type type, out Type inner)
     {

@@ -29,7 +29,7 @@ internal static class WireContextStage
     public static bool ServesInScope(TinoApp app, CommandHandler handler) =>
         app.Middleware.Length > 0
         || handler.Parameters.Any(parameter => parameter.Source is ParameterSource.CancellationToken or ParameterSource.CallContext)
-        || HandlerBinder.ReplyType(handler.ResultType) != handler.ResultType;
+        || StreamShape.ReplyType(handler.ResultType) != handler.ResultType;
 
     private static ValueTask RunWithContext(CommandDelegate next, CommandContext context, string command, bool inScope)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using MessagePack;
 using Tino.Serialization;
@@ -104,6 +105,7 @@ internal static class WireParameterCheck
     }
 
     /// <summary>The type of a constructor parameter that looks like a service (an interface or abstract class without a wire shape, or a disposable), if any.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Only words a refusal: with constructors trimmed away, the refusal names the type without its service.")]
     private static Type? ServiceTakenByConstructor(Type type, MessagePackSerializerOptions serializer) =>
         type.GetConstructors()
             .SelectMany(c => c.GetParameters())

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using MessagePack;
 using MessagePack.Formatters;
+using MessagePack;
 
 namespace Tino.Serialization;
 
@@ -75,6 +76,8 @@ internal sealed class AnyFormatter : IMessagePackFormatter<object?>
     public object? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
         PrimitiveObjectFormatter.Instance.Deserialize(ref reader, options);
 
+    [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = "Serves<T> and WriteBoxed<T> ask nothing of T that the trimmer could remove.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "What decoding makes is written without it (TryWriteDecoded); under Native AOT another runtime type is written through shared code when it is a class, and fails when it is a struct nothing else wrote.")]
     private static BoxedWriter CreateWriter(IFormatterResolver resolver, Type type)
     {
         var wireType = type;

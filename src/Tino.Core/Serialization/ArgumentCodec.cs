@@ -11,8 +11,6 @@ namespace Tino.Serialization;
 /// </summary>
 internal static class ArgumentCodec
 {
-    private static readonly ConcurrentDictionary<Type, Func<ReadOnlySequence<byte>, MessagePackSerializerOptions, object?>> s_decoders = new();
-    private static readonly ConcurrentDictionary<Type, Action<IBufferWriter<byte>, object?, MessagePackSerializerOptions>> s_encoders = new();
 
     /// <summary>
     /// Decodes one value of type <typeparamref name="T"/> from <paramref name="bytes"/>, which
@@ -44,19 +42,4 @@ internal static class ArgumentCodec
         options.Resolver.GetFormatterWithVerify<T>().Serialize(ref messagePack, value, options);
         messagePack.Flush();
     }
-
-    /// <summary>A cached delegate that decodes <paramref name="type"/> and boxes it, for build-time and cold paths.</summary>
-    public static Func<ReadOnlySequence<byte>, MessagePackSerializerOptions, object?> BoxedDecoder(Type type) =>
-        s_decoders.GetOrAdd(type, static t => Generic(nameof(DecodeBoxed), t).CreateDelegate<Func<ReadOnlySequence<byte>, MessagePackSerializerOptions, object?>>());
-
-    /// <summary>A cached delegate that encodes a boxed value of <paramref name="type"/>, for build-time and cold paths.</summary>
-    public static Action<IBufferWriter<byte>, object?, MessagePackSerializerOptions> BoxedEncoder(Type type) =>
-        s_encoders.GetOrAdd(type, static t => Generic(nameof(EncodeBoxed), t).CreateDelegate<Action<IBufferWriter<byte>, object?, MessagePackSerializerOptions>>());
-
-    private static object? DecodeBoxed<T>(ReadOnlySequence<byte> bytes, MessagePackSerializerOptions options) => Decode<T>(bytes, options);
-
-    private static void EncodeBoxed<T>(IBufferWriter<byte> writer, object? value, MessagePackSerializerOptions options) => Encode(writer, (T)value!, options);
-
-    private static MethodInfo Generic(string name, Type type) =>
-        typeof(ArgumentCodec).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(type);
 }

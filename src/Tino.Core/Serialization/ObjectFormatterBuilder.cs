@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 using MessagePack;
@@ -8,6 +9,8 @@ namespace Tino.Serialization;
 /// Builds an <see cref="ObjectFormatter{T, TState}"/> for a type: lays it out by reflection once, then compiles its
 /// getters, slot setters, constructor call and setters to delegates with expression trees.
 /// </summary>
+[RequiresUnreferencedCode(ReflectionBinding.Formatters)]
+[RequiresDynamicCode(ReflectionBinding.Formatters)]
 internal static class ObjectFormatterBuilder
 {
     /// <summary>The object formatter for <paramref name="type"/>, or null when the type is not a record-like type.</summary>

@@ -40,6 +40,7 @@ internal sealed class ObjectLayout
         && !typeof(Delegate).IsAssignableFrom(type) && !typeof(IEnumerable).IsAssignableFrom(type);
 
     /// <summary>Lays out <paramref name="type"/>; throws <see cref="FormatterNotRegisteredException"/> naming the reason when it cannot.</summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Formatters)]
     public static ObjectLayout Analyze(Type type)
     {
         var members = CollectMembers(type);
@@ -82,6 +83,7 @@ internal sealed class ObjectLayout
     }
 
     /// <summary>The default value a missing constructor parameter takes, converted to the member's type.</summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Formatters)]
     public static object? DefaultOf(ParameterInfo parameter, Type type)
     {
         var value = parameter.DefaultValue;
@@ -98,6 +100,7 @@ internal sealed class ObjectLayout
     public static FormatterNotRegisteredException Unsupported(Type type, string reason) =>
         new($"Tino cannot serialize {type.FullName ?? type.Name}: {reason}.");
 
+    [RequiresUnreferencedCode(ReflectionBinding.Formatters)]
     private static List<MemberInfo> CollectMembers(Type type)
     {
         var hierarchy = new List<Type>();
@@ -154,6 +157,7 @@ internal sealed class ObjectLayout
         ?? member.GetCustomAttribute<KeyAttribute>(true)?.StringKey
         ?? WireNamingAttribute.WireNameOf(type, member.Name);
 
+    [RequiresUnreferencedCode(ReflectionBinding.Formatters)]
     private static ConstructorInfo? ChooseConstructor(Type type, List<MemberInfo> members, out Dictionary<MemberInfo, ParameterInfo> parameters)
     {
         // The public constructor with the most parameters that all name a member of the same type (case-insensitive):

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 
 namespace Tino.Serialization;
@@ -6,6 +7,8 @@ namespace Tino.Serialization;
 /// The decoding state of an object formatter: a value tuple with one typed slot per decoded member, nested through
 /// <c>Rest</c> past seven, so decoded values wait for the constructor on the stack without boxing.
 /// </summary>
+[RequiresUnreferencedCode(ReflectionBinding.Formatters)]
+[RequiresDynamicCode(ReflectionBinding.Formatters)]
 internal static class StateTuple
 {
     private const int ItemsPerLevel = 7;

@@ -1,6 +1,8 @@
-using MessagePack;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
+using MessagePack;
 
 namespace Tino.Serialization;
 
@@ -16,7 +18,12 @@ public sealed partial class TinoResolver
 
     private static IMessagePackFormatter<T>? Create<T>() => GeneratedFormatters.For<T>() ?? CreateByReflection<T>();
 
-    /// <summary>The formatter for <typeparamref name="T"/> as Tino chooses it when no generated code registered one.</summary>
+    /// <summary>
+    /// The formatter for <typeparamref name="T"/> as Tino chooses it when no generated code registered one. Under Native
+    /// AOT only the formatters that need no code made at run time are found here; for the others it says so.
+    /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = ReflectionBinding.FallBack)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = ReflectionBinding.FallBack)]
     internal static IMessagePackFormatter<T>? CreateByReflection<T>()
     {
         var type = typeof(T);
@@ -24,6 +31,11 @@ public sealed partial class TinoResolver
         foreach (var resolver in s_standard)
         {
             formatter ??= resolver.GetFormatter<T>();
+        }
+
+        if (formatter is null && !RuntimeFeature.IsDynamicCodeSupported)
+        {
+            throw NotGenerated(type);
         }
 
         if (formatter is null && !type.IsValueType && type.IsDefined(typeof(UnionAttribute), false))
@@ -114,6 +126,16 @@ public sealed partial class TinoResolver
         return null;
     }
 
-    private static object Make(Type formatter, params Type[] arguments) =>
-        Activator.CreateInstance(formatter.MakeGenericType(arguments))!;
+    [UnconditionalSuppressMessage("Trimming", "IL2055", Justification = "Tino's own formatter types, whose constructors the generated code keeps.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Tino's own formatter types, whose constructors the generated code keeps.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Guarded: without dynamic code it throws rather than make the type.")]
+    private static object Make(Type formatter, params Type[] arguments)
+    {
+        var type = formatter.MakeGenericType(arguments);
+        return RuntimeFeature.IsDynamicCodeSupported ? Activator.CreateInstance(type)! : throw NotGenerated(arguments[^1]);
+    }
+
+    private static FormatterNotRegisteredException NotGenerated(Type type) =>
+        new($"Tino has no formatter for {type.FullName ?? type.Name}: under Native AOT, Tino formats the types that Tino.Generators "
+            + "writes formatters for, those that the C# builder's Command and MapService calls and client.CreateProxy<T>() use.");
 }

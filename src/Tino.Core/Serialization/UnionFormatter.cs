@@ -1,7 +1,8 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using MessagePack;
 using MessagePack.Formatters;
+using MessagePack;
 
 namespace Tino.Serialization;
 
@@ -18,6 +19,7 @@ internal sealed class UnionFormatter<T> : IMessagePackFormatter<T?>
     private string? _typeName;
 
     /// <summary>The cases that <typeparamref name="T"/>'s <see cref="UnionAttribute"/>s name, found by reflection.</summary>
+    [RequiresDynamicCode(ReflectionBinding.Formatters)]
     public UnionFormatter()
         : this([.. typeof(T).GetCustomAttributes<UnionAttribute>(inherit: false)
             .Select(union => (UnionCase<T>)Activator.CreateInstance(typeof(UnionCaseOf<,>).MakeGenericType(typeof(T), union.SubType), union.Key)!)])

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using MessagePack;
@@ -178,6 +179,8 @@ internal sealed partial class WireShape
     }
 
     /// <summary>An F# union's cases: tags from the <c>New&lt;Case&gt;</c> methods and case properties, fields from the case classes.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "F# unions: the F# front, which does not run under Native AOT.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "F# unions: the F# front, which does not run under Native AOT.")]
     private static WireCase[] FSharpCases(Type type, Dictionary<Type, WireShape> building)
     {
         var names = new SortedDictionary<int, string>();
@@ -224,6 +227,8 @@ internal sealed partial class WireShape
             .Select(a => a.ConstructorArguments.Select(argument => argument.Value is int value ? value : -1).ToArray())
             .FirstOrDefault();
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "TINO.SCHEMA describes the types of the app's commands: generated formatters keep their public members (GeneratedFormatters.Object), and a member the trimmer removed is one no formatter writes.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "TINO.SCHEMA describes the types of the app's commands: generated formatters keep their public members (GeneratedFormatters.Object), and a member the trimmer removed is one no formatter writes.")]
     private static WireShape? Record(Type type, Dictionary<Type, WireShape> building)
     {
         if (!ObjectLayout.Accepts(type)

@@ -1,6 +1,7 @@
 using System.Buffers;
-using System.Collections;
 using System.Collections.Concurrent;
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace Tino.Serialization;
@@ -178,6 +179,7 @@ public static class WireTypeNames
     private static string Spell(string head, IEnumerable<Type> arguments) => $"{head}<{string.Join(",", arguments.Select(Of))}>";
 
     /// <summary>The closed form of a generic interface that <paramref name="type"/> is or implements, if any.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "An interface the trimmer removed from a type is one nothing uses it as, so nothing sends or receives the type as it.")]
     internal static Type? FindGeneric(Type type, Type definition)
     {
         if (type.IsGenericType && type.GetGenericTypeDefinition() == definition)

@@ -605,15 +605,6 @@ let tests =
                     let edit = { Note = { Title = "héllo"; Completed = true }; By = "me" }
                     Expect.equal (decodeSequence<Edit> (bytePerSegment (encode edit))) edit "decoded"
                 }
-                test "decodes through boxed delegates made for a runtime type" {
-                    let decodeNote = ArgumentCodec.BoxedDecoder typeof<Note>
-                    let note = { Title = "t"; Completed = true }
-                    Expect.equal (decodeNote.Invoke(ReadOnlySequence<byte>(encode note), options)) (box note) "decoded"
-                    Expect.isTrue (obj.ReferenceEquals(decodeNote, ArgumentCodec.BoxedDecoder typeof<Note>)) "cached"
-                    let writer = ArrayBufferWriter<byte>()
-                    ArgumentCodec.BoxedEncoder(typeof<Note>).Invoke(writer, box note, options)
-                    Expect.equal (writer.WrittenSpan.ToArray()) (encode note) "encoded"
-                }
                 test "decodes an int without allocating" {
                     let struct (allocated, sum) = allocatedByDecodingInts ()
                     Expect.equal allocated 0L $"allocated bytes (sum {sum})"
