@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 
@@ -11,6 +12,8 @@ namespace Tino;
 /// <see cref="ValueTask"/> or <see cref="ValueTask{T}"/> that completes once the scope is disposed, or, for a stream
 /// command, an <see cref="IAsyncEnumerable{T}"/> that disposes the scope when the stream ends.
 /// </summary>
+[RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+[RequiresDynamicCode(ReflectionBinding.Handlers)]
 internal static class PerCallHandler
 {
     /// <param name="handler">The described handler.</param>

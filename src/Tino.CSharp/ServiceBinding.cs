@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Tino;
@@ -12,6 +14,8 @@ internal sealed class ServiceBinding(IServiceProvider? services)
     private readonly IServiceProviderIsService? _isService = services?.GetService<IServiceProviderIsService>();
 
     /// <summary>Describes a delegate handler; one with service parameters is wrapped to resolve them per call.</summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public CommandHandler Bind(string name, Delegate handler, string? description)
     {
         var described = CommandHandler.Create(name, handler);
@@ -33,14 +37,26 @@ internal sealed class ServiceBinding(IServiceProvider? services)
 
     /// <summary>
     /// A described handler as it is, unless the container provides one of its wire parameters: then wrapped as
-    /// <see cref="Bind(string, Delegate, string?)"/> wraps it, which reads the delegate again by reflection.
+    /// <see cref="Bind(string, Delegate, string?)"/> wraps it, which reads the delegate again by reflection. Under
+    /// Native AOT that cannot be done, and the build says so.
     /// </summary>
-    public CommandHandler Bind(CommandHandler described) =>
-        _isService is { } isService && described.Parameters.Any(p => p.Source == ParameterSource.Wire && isService.IsService(p.Type))
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Guarded: without dynamic code it refuses rather than bind by reflection.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Guarded: without dynamic code it refuses rather than bind by reflection.")]
+    public CommandHandler Bind(CommandHandler described)
+    {
+        if (_isService is not { } isService
+            || described.Parameters.FirstOrDefault(p => p.Source == ParameterSource.Wire && isService.IsService(p.Type)) is not { } service)
+        {
+            return described;
+        }
+        return RuntimeFeature.IsDynamicCodeSupported
             ? Bind(described.Name, described.Invoke, described.Description)
-            : described;
+            : throw new TinoBuildException(described.Name, $"'{service.Name}' is a service of type {service.Type.Name}: under Native AOT a handler cannot take services yet. Capture the service in the handler (a lambda over it) instead.");
+    }
 
     /// <summary>The commands of a service interface whose implementation is resolved per call from a fresh scope.</summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public IEnumerable<CommandHandler> BindContract<TContract>()
         where TContract : class
     {
@@ -54,6 +70,8 @@ internal sealed class ServiceBinding(IServiceProvider? services)
         return ServiceContract.BindPerCall<TContract, AsyncServiceScope>(OpenScope(first), scope => service.Resolve(ProviderOf(scope)));
     }
 
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     private static MemberExpression ProviderOf(Expression scope) => Expression.Property(scope, nameof(AsyncServiceScope.ServiceProvider));
 
     private Func<AsyncServiceScope> OpenScope(string command)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 
@@ -8,6 +9,8 @@ namespace Tino;
 /// A service interface as commands: which methods become commands, their names, and the delegates that call them
 /// on one instance or on an instance found per call. The client proxies of the same contract follow the same names.
 /// </summary>
+[RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+[RequiresDynamicCode(ReflectionBinding.Handlers)]
 internal static class ServiceContract
 {
     /// <summary>The command a method becomes: its <see cref="CommandNameAttribute"/>'s name, else <see cref="CommandNameAttribute.ForMethod"/>.</summary>

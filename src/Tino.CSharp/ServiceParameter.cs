@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Tino;
 
 /// <summary>A handler parameter resolved from the call's service scope: its type, its key if keyed, and whether it must be registered.</summary>
+[RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+[RequiresDynamicCode(ReflectionBinding.Handlers)]
 internal sealed record ServiceParameter(Type Type, object? Key, bool Keyed, bool Required)
 {
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Tino;
 
 /// <summary>
@@ -47,6 +49,8 @@ public sealed class TinoAppBuilder
     /// <param name="name">The command's name, matched case-insensitively.</param>
     /// <param name="handler">The handler.</param>
     /// <param name="description">A one-line description, shown in listings.</param>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public TinoAppBuilder Command(string name, Delegate handler, string? description = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -72,6 +76,8 @@ public sealed class TinoAppBuilder
     /// <paramref name="instance"/>. A command's name is the method's <see cref="CommandNameAttribute"/> if it has one,
     /// else its name without a trailing <c>Async</c>, in snake_case: <c>GetNoteAsync</c> is <c>get_note</c>.
     /// </summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public TinoAppBuilder MapService<TContract>(TContract instance)
         where TContract : class
     {
@@ -84,6 +90,8 @@ public sealed class TinoAppBuilder
     /// <see cref="MapService{TContract}(TContract)"/>) served by a new instance per call, made by
     /// <paramref name="factory"/> and disposed after the call when it is disposable.
     /// </summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public TinoAppBuilder MapService<TContract>(Func<TContract> factory)
         where TContract : class
     {
@@ -96,6 +104,8 @@ public sealed class TinoAppBuilder
     /// <see cref="MapService{TContract}(TContract)"/>) served by the <typeparamref name="TContract"/> that
     /// <see cref="Services"/> resolves in a fresh scope per call.
     /// </summary>
+    [RequiresUnreferencedCode(ReflectionBinding.Handlers)]
+    [RequiresDynamicCode(ReflectionBinding.Handlers)]
     public TinoAppBuilder MapService<TContract>()
         where TContract : class =>
         Add(_commands, binding => binding.BindContract<TContract>());

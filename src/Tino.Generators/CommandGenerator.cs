@@ -109,7 +109,7 @@ public sealed class CommandGenerator : IIncrementalGenerator
         return code.ToString();
     }
 
-    /// <summary>The method the call runs instead: the handler's record, or the call itself when the delegate is not of the type seen here.</summary>
+    /// <summary>The method the call runs instead: the handler's record (the delegate is of the natural type read here, as C# converts a lambda or method group given as a Delegate).</summary>
     private static void WriteCommandInterceptor(StringBuilder code, CommandSite site, int index)
     {
         var handler = site.Handler;
@@ -119,10 +119,6 @@ public sealed class CommandGenerator : IIncrementalGenerator
                     [global::System.Runtime.CompilerServices.InterceptsLocation({{site.Call.Version}}, "{{site.Call.Data}}")]
                     public static global::Tino.TinoAppBuilder Command{{index}}(this global::Tino.TinoAppBuilder builder, string name, global::System.Delegate handler, string? description)
                     {
-                        if (handler is not {{handler.DelegateType}})
-                        {
-                            return builder.Command(name, handler, description);
-                        }
                         return builder.Command({{HandlerRecord(handler, "name", "handler", description, $"Bind{index}")}});
                     }
 

@@ -62,10 +62,12 @@ internal sealed record CommandSite(InterceptedCall Call, HandlerShape Handler)
         };
 
     /// <summary>The call's site, or null when it is not the builder's <c>Command(string, Delegate, string?)</c> or its handler is one this generator leaves to reflection.</summary>
-    public static CommandSite? Read(GeneratorSyntaxContext context, CancellationToken cancellation)
+    public static CommandSite? Read(GeneratorSyntaxContext context, CancellationToken cancellation) =>
+        Read((InvocationExpressionSyntax)context.Node, context.SemanticModel, cancellation);
+
+    /// <summary>The call's site, for the generator and for <see cref="InterceptedCallSuppressor"/>; null as above.</summary>
+    public static CommandSite? Read(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellation)
     {
-        var invocation = (InvocationExpressionSyntax)context.Node;
-        var model = context.SemanticModel;
         if (model.GetSymbolInfo(invocation, cancellation).Symbol is not IMethodSymbol { Name: "Command", Parameters.Length: 3 } command
             || command.ContainingType.ToDisplayString() != "Tino.TinoAppBuilder"
             || command.Parameters[1].Type.ToDisplayString() != "System.Delegate"

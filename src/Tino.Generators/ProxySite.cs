@@ -50,10 +50,12 @@ internal sealed record ProxySite(
         };
 
     /// <summary>The call's site, or null when its contract is one the reflection path must refuse or this generator leaves to it.</summary>
-    public static ProxySite? Read(GeneratorSyntaxContext context, CancellationToken cancellation)
+    public static ProxySite? Read(GeneratorSyntaxContext context, CancellationToken cancellation) =>
+        Read((InvocationExpressionSyntax)context.Node, context.SemanticModel, cancellation);
+
+    /// <summary>The call's site, for the generator and for <see cref="InterceptedCallSuppressor"/>; null as above.</summary>
+    public static ProxySite? Read(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellation)
     {
-        var invocation = (InvocationExpressionSyntax)context.Node;
-        var model = context.SemanticModel;
         if (model.GetSymbolInfo(invocation, cancellation).Symbol is not IMethodSymbol { Name: "CreateProxy", TypeArguments.Length: 1 } create
             || create.ContainingType.ToDisplayString() != "Tino.Client.TinoClientProxyExtensions"
             || Contracts.Accessible(create.TypeArguments[0], model.Compilation) is not { } contract

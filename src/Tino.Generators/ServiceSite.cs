@@ -26,10 +26,12 @@ internal sealed record ServiceSite(InterceptedCall Call, string Contract, Equata
         };
 
     /// <summary>The call's site, or null when it is another overload or its contract is one this generator leaves to reflection.</summary>
-    public static ServiceSite? Read(GeneratorSyntaxContext context, CancellationToken cancellation)
+    public static ServiceSite? Read(GeneratorSyntaxContext context, CancellationToken cancellation) =>
+        Read((InvocationExpressionSyntax)context.Node, context.SemanticModel, cancellation);
+
+    /// <summary>The call's site, for the generator and for <see cref="InterceptedCallSuppressor"/>; null as above.</summary>
+    public static ServiceSite? Read(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellation)
     {
-        var invocation = (InvocationExpressionSyntax)context.Node;
-        var model = context.SemanticModel;
         if (model.GetSymbolInfo(invocation, cancellation).Symbol is not IMethodSymbol { Name: "MapService", TypeArguments.Length: 1 } map
             || map.ContainingType.ToDisplayString() != "Tino.TinoAppBuilder"
             || map.OriginalDefinition.Parameters.Length != 1 || map.OriginalDefinition.Parameters[0].Type is not ITypeParameterSymbol

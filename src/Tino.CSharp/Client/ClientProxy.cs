@@ -1,8 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using Tino.Client;
 
 namespace Tino.Client;
 
 /// <summary>The proxy class of one contract, made the first time a proxy of it is asked for and kept.</summary>
+[RequiresUnreferencedCode(ReflectionBinding.Proxies)]
+[RequiresDynamicCode(ReflectionBinding.Proxies)]
 internal static class ClientProxy<TContract>
     where TContract : class
 {

@@ -1,6 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using Tino.Client;
 
 namespace Tino.Client;
@@ -10,6 +11,8 @@ namespace Tino.Client;
 /// field per method for the typed call <see cref="ProxyCalls"/> made for it. A method's body is, in C#:
 /// <c>s_call3(_client, cancellationToken /* or CancellationToken.None */, [TinoArg.From&lt;int&gt;(a), TinoArg.From&lt;Note&gt;(b)])</c>.
 /// </summary>
+[RequiresUnreferencedCode(ReflectionBinding.Proxies)]
+[RequiresDynamicCode(ReflectionBinding.Proxies)]
 internal static class ClientProxyBuilder
 {
     private static readonly Lock s_gate = new();

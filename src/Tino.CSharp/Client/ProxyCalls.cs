@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Tino.Client;
 
@@ -7,6 +8,8 @@ namespace Tino.Client;
 /// The calls a proxy method makes, one per result shape. Each is closed over its command's name and made into a typed
 /// delegate once per method; the emitted method calls that delegate with the client, the token and the arguments.
 /// </summary>
+[RequiresUnreferencedCode(ReflectionBinding.Proxies)]
+[RequiresDynamicCode(ReflectionBinding.Proxies)]
 internal static class ProxyCalls
 {
     /// <summary>The delegate type a method returning <paramref name="result"/> calls: <c>Func&lt;ITinoClient, CancellationToken, TinoArg[], result&gt;</c>.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Tino.Client;
 
 namespace Tino.Client;
@@ -34,6 +35,8 @@ public static class TinoClientProxyExtensions
     /// <typeparamref name="TContract"/> is not an interface, or one of its members cannot be a call: a property, an
     /// event, a generic method, a <c>ref</c> or <c>out</c> parameter, or a result that is neither a task nor an <see cref="IAsyncEnumerable{T}"/>.
     /// </exception>
+    [RequiresUnreferencedCode(ReflectionBinding.Proxies)]
+    [RequiresDynamicCode(ReflectionBinding.Proxies)]
     public static TContract CreateProxy<TContract>(this ITinoClient client)
         where TContract : class
     {

@@ -9,13 +9,13 @@ open Microsoft.CodeAnalysis
 open Microsoft.CodeAnalysis.CSharp
 open Microsoft.CodeAnalysis.Diagnostics
 
-/// The project's build properties as the compiler hands them to analyzers: only PublishAot here.
-type private BuildProperties(publishAot: bool) =
+/// The project's build properties as the compiler hands them to analyzers: those set true here.
+type private BuildProperties(properties: string list) =
     inherit AnalyzerConfigOptionsProvider()
     let global' =
         { new AnalyzerConfigOptions() with
             member _.TryGetValue(key, value) =
-                if key = "build_property.PublishAot" && publishAot then
+                if properties |> List.exists (fun property -> key = $"build_property.{property}") then
                     value <- "true"
                     true
                 else
@@ -43,11 +43,43 @@ let private generate (publishAot: bool) (source: string) =
             references.Force(),
             CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions = NullableContextOptions.Enable))
     let driver =
-        CSharpGeneratorDriver.Create([ Tino.Generators.CommandGenerator().AsSourceGenerator() ], parseOptions = parse, optionsProvider = BuildProperties publishAot)
+        CSharpGeneratorDriver.Create([ Tino.Generators.CommandGenerator().AsSourceGenerator() ], parseOptions = parse, optionsProvider = BuildProperties(if publishAot then [ "PublishAot" ] else []))
     let ran, output, reported = driver.RunGeneratorsAndUpdateCompilation(compilation)
     let generated = [ for tree in ran.GetRunResult().GeneratedTrees -> tree.ToString() ]
     let problems = [ for d in output.GetDiagnostics() do if d.Severity >= DiagnosticSeverity.Warning then string d ]
     [ for d in reported -> d.Id, d.GetMessage(Globalization.CultureInfo.InvariantCulture) ], generated, problems
+
+/// The SDK's trimming and AOT analyzer (ILLink.RoslynAnalyzer), from the package that IsAotCompatible restores.
+let private trimAnalyzers =
+    lazy (
+        let packages = Path.Combine(Environment.GetFolderPath Environment.SpecialFolder.UserProfile, ".nuget", "packages", "microsoft.net.illink.tasks")
+        let dll =
+            Directory.GetFiles(packages, "ILLink.RoslynAnalyzer.dll", SearchOption.AllDirectories)
+            |> Array.filter (fun path -> path.Contains $"{Path.DirectorySeparatorChar}cs{Path.DirectorySeparatorChar}")
+            |> Array.sortDescending
+            |> Array.head
+        Microsoft.CodeAnalysis.Diagnostics.AnalyzerFileReference(dll, { new IAnalyzerAssemblyLoader with
+                                                                          member _.AddDependencyLocation _ = ()
+                                                                          member _.LoadFromPath path = Reflection.Assembly.LoadFrom path })
+            .GetAnalyzers(LanguageNames.CSharp))
+
+/// The trimming and AOT warnings on `source` with the SDK's analyzer and Tino's suppressor: (id, the line where the
+/// warned call ends, suppressed). A call in a chain starts where the chain starts, so its end tells it apart.
+let private trimWarnings (source: string) =
+    let parse = CSharpParseOptions(LanguageVersion.Preview)
+    let compilation =
+        CSharpCompilation.Create(
+            "Server",
+            [ CSharpSyntaxTree.ParseText(source, parse, path = "/src/Server.cs") ],
+            references.Force(),
+            CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions = NullableContextOptions.Enable))
+    let analyzers = trimAnalyzers.Force().Add(Tino.Generators.InterceptedCallSuppressor())
+    let options =
+        AnalyzerOptions(Collections.Immutable.ImmutableArray<AdditionalText>.Empty, BuildProperties [ "EnableTrimAnalyzer"; "EnableAotAnalyzer"; "EnableSingleFileAnalyzer" ])
+    let withAnalyzers = compilation.WithAnalyzers(analyzers, CompilationWithAnalyzersOptions(options, null, true, false, true))
+    [ for d in withAnalyzers.GetAllDiagnosticsAsync().Result do
+          if d.Id = "IL2026" || d.Id = "IL3050" then
+              d.Id, d.Location.GetLineSpan().EndLinePosition.Line + 1, d.IsSuppressed ]
 
 let private unsupportedTypes = """
 using System.Collections.Generic;
@@ -111,9 +143,32 @@ public static class App
 }
 """
 
+let private reflectedAndGenerated = """
+using System;
+using Tino;
+
+public static class App
+{
+    public static TinoApp Create()
+    {
+        Delegate inVariable = (int a) => a;
+        return new TinoAppBuilder()
+            .Command("add", (int a, int b) => (long)a + b)
+            .Command("kept", inVariable)
+            .Build();
+    }
+}
+"""
+
 [<Tests>]
 let generatorDiagnostics =
     testList "Generator diagnostics" [
+        test "the trimming and AOT analyzers' warnings are silenced on calls the generator binds, and kept on the others" {
+            let warnings = trimWarnings reflectedAndGenerated
+            let onLine line = warnings |> List.filter (fun (_, at, _) -> at = line)
+            Expect.equal (onLine 11 |> List.map (fun (id, _, suppressed) -> id, suppressed) |> List.sort) [ "IL2026", true; "IL3050", true ] "the lambda's Command is bound at compile time"
+            Expect.equal (onLine 12 |> List.map (fun (id, _, suppressed) -> id, suppressed) |> List.sort) [ "IL2026", false; "IL3050", false ] "the delegate in a variable warns"
+        }
         test "publishing AOT, TINO001 names each type only reflection can format, and no other" {
             let reported, _, problems = generate true unsupportedTypes
             Expect.isEmpty problems "the program compiles with the generated code"
