@@ -19,7 +19,7 @@ let private binary = $"{artifacts}/publish/InteropServer.CSharp"
 /// ArtifactsPath from its own folder.
 let private publishArgs (folder: string -> string) =
     [ "publish"; "samples/InteropServer.CSharp"; "-c"; "Release"; "-r"; "linux-x64"; "-p:PublishAot=true"
-      "-p:TreatWarningsAsErrors=false"; "-p:UseArtifactsOutput=true"; $"-p:ArtifactsPath={folder artifacts}"; "-o"; folder $"{artifacts}/publish" ]
+      "-p:UseArtifactsOutput=true"; $"-p:ArtifactsPath={folder artifacts}"; "-o"; folder $"{artifacts}/publish" ]
 
 let publish () =
     printfn "publishing the C# interop server with Native AOT"
