@@ -18,12 +18,7 @@ internal sealed record ServiceMethod(string Name, string? CommandName, HandlerSh
 internal sealed record ServiceSite(InterceptedCall Call, string Contract, EquatableArray<ServiceMethod> Methods)
 {
     /// <summary>Whether a syntax node may be a <c>MapService&lt;T&gt;(instance)</c> call, before any semantic work.</summary>
-    public static bool IsCandidate(SyntaxNode node) =>
-        node is InvocationExpressionSyntax
-        {
-            Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax { Identifier.ValueText: "MapService", TypeArgumentList.Arguments.Count: 1 } },
-            ArgumentList.Arguments.Count: 1,
-        };
+    public static bool IsCandidate(SyntaxNode node) => InterceptedCall.IsGenericCall(node, "MapService", arguments: 1);
 
     /// <summary>The call's site, or null when it is another overload or its contract is one this generator leaves to reflection.</summary>
     public static ServiceSite? Read(GeneratorSyntaxContext context, CancellationToken cancellation) =>

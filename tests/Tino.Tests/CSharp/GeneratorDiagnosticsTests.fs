@@ -32,16 +32,19 @@ let private references =
         let tino = [ typeof<Tino.TinoApp>; typeof<Tino.TinoAppBuilder>; typeof<MessagePack.MessagePackSerializer>; typeof<MessagePack.KeyAttribute> ]
         [ for path in Seq.append platform (tino |> Seq.map _.Assembly.Location) |> Seq.distinct -> MetadataReference.CreateFromFile path :> MetadataReference ])
 
+/// `source` as one file of a library with nullable reference types on.
+let private compile (parse: CSharpParseOptions) (source: string) =
+    CSharpCompilation.Create(
+        "Server",
+        [ CSharpSyntaxTree.ParseText(source, parse, path = "/src/Server.cs") ],
+        references.Force(),
+        CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions = NullableContextOptions.Enable))
+
 /// Runs the generator on `source`; the diagnostics it reported, the generated sources, and the errors and warnings
 /// of the program compiled with them.
 let private generate (publishAot: bool) (source: string) =
     let parse = CSharpParseOptions(LanguageVersion.Preview).WithFeatures([ Collections.Generic.KeyValuePair("InterceptorsNamespaces", "Tino.Generated") ])
-    let compilation =
-        CSharpCompilation.Create(
-            "Server",
-            [ CSharpSyntaxTree.ParseText(source, parse, path = "/src/Server.cs") ],
-            references.Force(),
-            CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions = NullableContextOptions.Enable))
+    let compilation = compile parse source
     let driver =
         CSharpGeneratorDriver.Create([ Tino.Generators.CommandGenerator().AsSourceGenerator() ], parseOptions = parse, optionsProvider = BuildProperties(if publishAot then [ "PublishAot" ] else []))
     let ran, output, reported = driver.RunGeneratorsAndUpdateCompilation(compilation)
@@ -66,13 +69,7 @@ let private trimAnalyzers =
 /// The trimming and AOT warnings on `source` with the SDK's analyzer and Tino's suppressor: (id, the line where the
 /// warned call ends, suppressed). A call in a chain starts where the chain starts, so its end tells it apart.
 let private trimWarnings (source: string) =
-    let parse = CSharpParseOptions(LanguageVersion.Preview)
-    let compilation =
-        CSharpCompilation.Create(
-            "Server",
-            [ CSharpSyntaxTree.ParseText(source, parse, path = "/src/Server.cs") ],
-            references.Force(),
-            CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions = NullableContextOptions.Enable))
+    let compilation = compile (CSharpParseOptions(LanguageVersion.Preview)) source
     let analyzers = trimAnalyzers.Force().Add(Tino.Generators.InterceptedCallSuppressor())
     let options =
         AnalyzerOptions(Collections.Immutable.ImmutableArray<AdditionalText>.Empty, BuildProperties [ "EnableTrimAnalyzer"; "EnableAotAnalyzer"; "EnableSingleFileAnalyzer" ])
