@@ -27,11 +27,10 @@ internal static class StreamShape
 
     /// <summary>The type a handler's reply carries: its return type with any task unwrapped; void for none; a stream's item type.</summary>
     public static Type ReplyType(Type resultType) =>
-        StreamShape.ItemType(resultType) is { } item ? item
+        ItemType(resultType) is { } item ? item
         : resultType == typeof(Task) || resultType == typeof(ValueTask) ? typeof(void)
-        : resultType.IsGenericType && (resultType.GetGenericTypeDefinition() == typeof(Task<>) || resultType.GetGenericTypeDefinition() == typeof(ValueTask<>))
-            ? resultType.GetGenericArguments()[0]
-            : resultType;
+        : IsTaskOf(resultType, out var inner) ? inner
+        : resultType;
 
     public static bool IsTaskOf(Type type, out Type inner)
     {
