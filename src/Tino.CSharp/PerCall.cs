@@ -1,9 +1,14 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace Tino;
 
-/// <summary>Runs one call inside a scope that is disposed once the call has finished, whether it succeeded or threw.</summary>
-internal static class PerCall
+/// <summary>
+/// Runs one call inside a scope that is disposed once the call has finished, whether it succeeded or threw: the
+/// handlers that resolve services per call run through here, whether reflection or Tino's C# source generator bound them.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class PerCall
 {
     /// <summary>Opens a scope, runs <paramref name="call"/> in it, and disposes the scope after the call completes.</summary>
     public static async ValueTask Run<TScope>(Func<TScope> open, Func<TScope, ValueTask> call)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Tino;
@@ -68,7 +69,21 @@ public sealed class TinoAppBuilder
     public TinoAppBuilder Command(CommandHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return Add(_commands, binding => [binding.Bind(handler)]);
+        return Add(_commands, binding => [binding.Bind(handler, handler.Invoke)]);
+    }
+
+    /// <summary>
+    /// Adds commands described once the app is built, when its container is known: Tino's C# source generator turns a
+    /// <c>Command</c> call whose handler takes <see cref="FromServicesAttribute"/> parameters, and the per-call
+    /// <c>MapService</c> calls, into this. The records it returns resolve their services per call, from scopes that
+    /// <see cref="ServiceBinding.Scopes"/> opens, and are added as they are.
+    /// </summary>
+    /// <param name="describe">Given the app's services, the commands.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public TinoAppBuilder Commands(Func<ServiceBinding, IEnumerable<CommandHandler>> describe)
+    {
+        ArgumentNullException.ThrowIfNull(describe);
+        return Add(_commands, describe);
     }
 
     /// <summary>

@@ -20,6 +20,25 @@ internal static class Code
     public static string Constant(object value, ITypeSymbol type) =>
         $"({TypeName(type)})({SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false)})";
 
+    /// <summary>An attribute's argument (a keyed service's key) as an expression.</summary>
+    public static string Argument(TypedConstant value) => value switch
+    {
+        { IsNull: true } => "null",
+        { Kind: TypedConstantKind.Type, Value: ITypeSymbol type } => $"typeof({TypeName(type)})",
+        { Kind: TypedConstantKind.Enum, Type: { } type, Value: { } number } => Constant(number, type),
+        _ => value.ToCSharpString(),
+    };
+
     /// <summary>"true" or "false".</summary>
     public static string Bool(bool value) => value ? "true" : "false";
+}
+
+/// <summary>The framework types generated code names.</summary>
+internal static class Types
+{
+    public const string ValueTask = "global::System.Threading.Tasks.ValueTask";
+    public const string Task = "global::System.Threading.Tasks.Task";
+    public const string AsyncEnumerable = "global::System.Collections.Generic.IAsyncEnumerable";
+    public const string Services = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions";
+    public const string KeyedServices = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions";
 }

@@ -12,8 +12,9 @@ namespace Tino.Generators;
 /// that reflection would have read off the delegate, with a <c>Binder</c> that decodes the arguments, calls the
 /// handler and writes its reply through generic calls the compiler sees, so that a server needs no
 /// <c>Expression.Compile</c>; a proxy is a class written here rather than emitted. The formatters of the types they
-/// use are written too (<see cref="FormatterRegistrations"/>). Calls it cannot bind (a delegate in a variable,
-/// <c>[FromServices]</c> parameters, ref parameters, a generic method) run as before, by reflection.
+/// use are written too (<see cref="FormatterRegistrations"/>). Handlers served with a scope per call (services from the
+/// container, per-call contracts) are written by <see cref="PerCallWriter"/>. Calls it cannot bind (a delegate in a
+/// variable, ref parameters, a generic method) run as before, by reflection.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class CommandGenerator : IIncrementalGenerator
@@ -76,15 +77,33 @@ public sealed class CommandGenerator : IIncrementalGenerator
             """).Append('\n');
         for (var i = 0; i < commands.Length; i++)
         {
-            WriteCommandInterceptor(code, commands[i], i);
-            WriteBinder(code, commands[i].Handler, $"Bind{i}");
+            var handler = commands[i].Handler;
+            if (handler.TakesServices)
+            {
+                PerCallWriter.WriteCommandInterceptor(code, commands[i], i);
+                WriteBinder(code, handler.PerCall(), $"Bind{i}");
+            }
+            else
+            {
+                WriteCommandInterceptor(code, commands[i], i);
+                WriteBinder(code, handler, $"Bind{i}");
+            }
         }
         for (var i = 0; i < services.Length; i++)
         {
-            WriteServiceInterceptor(code, services[i], i);
+            var perCall = services[i].Mode != ServiceMode.Instance;
+            if (perCall)
+            {
+                PerCallWriter.WriteServiceInterceptor(code, services[i], i);
+            }
+            else
+            {
+                WriteServiceInterceptor(code, services[i], i);
+            }
             for (var j = 0; j < services[i].Methods.Count; j++)
             {
-                WriteBinder(code, services[i].Methods[j].Handler, $"BindService{i}_{j}");
+                var handler = services[i].Methods[j].Handler;
+                WriteBinder(code, perCall ? handler.PerCall() : handler, $"BindService{i}_{j}");
             }
         }
         for (var i = 0; i < proxies.Length; i++)
@@ -131,7 +150,7 @@ public sealed class CommandGenerator : IIncrementalGenerator
     {
         var commands = string.Concat(site.Methods.Select((method, j) =>
         {
-            var name = method.CommandName is null ? $"global::Tino.CommandNameAttribute.ForMethod({Code.Literal(method.Name)})" : Code.Literal(method.CommandName);
+            var name = CommandName(method);
             var invoke = $"({method.Handler.DelegateType})instance.{Code.Identifier(method.Name)}";
             var description = method.Handler.Description is null ? "null" : Code.Literal(method.Handler.Description);
             return $"\n                .Command({HandlerRecord(method.Handler, name, invoke, description, $"BindService{index}_{j}")})";
@@ -149,8 +168,12 @@ public sealed class CommandGenerator : IIncrementalGenerator
             """);
     }
 
+    /// <summary>A contract method's command name: its <c>[CommandName]</c>, else as reflection makes it of the method's name.</summary>
+    internal static string CommandName(ServiceMethod method) =>
+        method.CommandName is null ? $"global::Tino.CommandNameAttribute.ForMethod({Code.Literal(method.Name)})" : Code.Literal(method.CommandName);
+
     /// <summary>The <c>CommandHandler</c> record that reflection would read off the handler, with its generated binder.</summary>
-    private static string HandlerRecord(HandlerShape handler, string name, string invoke, string description, string binder)
+    internal static string HandlerRecord(HandlerShape handler, string name, string invoke, string description, string binder)
     {
         var parameters = string.Join("", handler.Parameters.Select(p =>
             $"\n                new global::Tino.CommandParameter(\"{p.Name}\", typeof({p.TypeOf})) {{ AcceptsNil = {Code.Bool(p.AcceptsNil)} }},"));
@@ -187,6 +210,8 @@ public sealed class CommandGenerator : IIncrementalGenerator
                     return "context.CancellationToken";
                 case ParameterKind.Publisher:
                     return "binding.Publisher";
+                case ParameterKind.Service:
+                    throw new System.InvalidOperationException("A handler that takes services is bound as it is served per call, without them.");
                 default:
                     return "binding.CallContext(context)";
             }

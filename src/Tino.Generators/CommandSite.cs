@@ -17,6 +17,8 @@ internal enum ParameterKind
     CancellationToken,
     Publisher,
     CallContext,
+    /// <summary>A <c>[FromServices]</c> or <c>[FromKeyedServices(key)]</c> parameter, resolved per call from the container.</summary>
+    Service,
 }
 
 /// <summary>What a handler returns, as the pipeline writes it.</summary>
@@ -28,8 +30,11 @@ internal enum ResultKind
     Stream,
 }
 
-/// <summary>One parameter of a handler: its name, its type (as <c>typeof</c> takes it and as code declares it), where it comes from, and whether it takes nil.</summary>
-internal sealed record HandlerParameter(string Name, string TypeOf, ParameterKind Kind, string? ValueType, bool AcceptsNil);
+/// <summary>
+/// One parameter of a handler: its name, its type (as <c>typeof</c> takes it, and as code declares it), where it comes
+/// from, and whether it takes nil; for a keyed service, its key as C# writes it.
+/// </summary>
+internal sealed record HandlerParameter(string Name, string TypeOf, string Declared, ParameterKind Kind, string? ValueType, bool AcceptsNil, string? ServiceKey);
 
 /// <summary>A builder call the generator intercepts: where it is, for the interceptor's attribute, its comment and diagnostics.</summary>
 internal sealed record InterceptedCall(int Version, string Data, string Display, SiteLocation Location)

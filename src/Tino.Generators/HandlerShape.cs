@@ -15,6 +15,7 @@ internal sealed record HandlerShape(
     string ResultTypeOf,
     ResultKind Kind,
     string? ReplyType,
+    string? ReplyTypeOf,
     bool ResultAcceptsNil,
     string? Description,
     bool IsIdempotent,
@@ -36,7 +37,7 @@ internal sealed record HandlerShape(
         // Given as a Delegate, a parameter with a default value or params makes the natural type an anonymous
         // delegate, which code cannot name; converted to a Func by the generated code, it does not matter.
         if (target.IsGenericMethod
-            || target.Parameters.Any(p => p.RefKind != RefKind.None || (!converted && (p.HasExplicitDefaultValue || p.IsParams)) || IsFromServices(p)))
+            || target.Parameters.Any(p => p.RefKind != RefKind.None || (!converted && (p.HasExplicitDefaultValue || p.IsParams)) || ServiceOf(p) is (true, true, null)))
         {
             return null;
         }
@@ -50,9 +51,9 @@ internal sealed record HandlerShape(
         var (kind, reply) = ResultOf(invoke.ReturnType, compilation);
         var parameters = target.Parameters.Select(Parameter).ToImmutableArray();
         var wire = new WireTypes(compilation);
-        foreach (var parameter in target.Parameters.Where(p => KindOf(p.Type) == ParameterKind.Wire))
+        foreach (var parameter in parameters.Zip(target.Parameters, (read, symbol) => (read.Kind, symbol.Type)).Where(p => p.Kind == ParameterKind.Wire).Select(p => p.Type))
         {
-            wire.Visit(parameter.Type);
+            wire.Visit(parameter);
         }
         if (reply is not null)
         {
@@ -64,11 +65,37 @@ internal sealed record HandlerShape(
             invoke.ReturnType.ToDisplayString(s_typeOf),
             kind,
             reply?.ToDisplayString(Declared),
+            reply?.ToDisplayString(s_typeOf),
             ReturnAcceptsNil(target),
             Descriptions.Of(target, isFunction, cancellation),
             MarkedIdempotent(target),
             new EquatableArray<WireRegistration>([.. wire.Registrations]),
             new EquatableArray<UnsupportedType>([.. wire.Unsupported]));
+    }
+
+    /// <summary>Whether the handler takes services from the container, so that it is served per call scope.</summary>
+    public bool TakesServices => Parameters.Any(p => p.Kind == ParameterKind.Service);
+
+    /// <summary>
+    /// The handler as it is served with a scope per call, as <c>PerCallHandler.Wrap</c> makes it: without its service
+    /// parameters, returning a <c>ValueTask</c>, a <c>ValueTask</c> of its reply, or its stream.
+    /// </summary>
+    public HandlerShape PerCall()
+    {
+        var kept = Parameters.Where(p => p.Kind != ParameterKind.Service).ToArray();
+        var (declared, typeOf, kind) = Kind switch
+        {
+            ResultKind.Void or ResultKind.Task => (Types.ValueTask, Types.ValueTask, ResultKind.Task),
+            ResultKind.Value => ($"{Types.ValueTask}<{ReplyType}>", $"{Types.ValueTask}<{ReplyTypeOf}>", ResultKind.Value),
+            _ => ($"{Types.AsyncEnumerable}<{ReplyType}>", $"{Types.AsyncEnumerable}<{ReplyTypeOf}>", ResultKind.Stream),
+        };
+        return this with
+        {
+            DelegateType = $"global::System.Func<{string.Join(", ", kept.Select(p => p.Declared).Append(declared))}>",
+            Parameters = new EquatableArray<HandlerParameter>([.. kept]),
+            ResultTypeOf = typeOf,
+            Kind = kind,
+        };
     }
 
     /// <summary>The <c>Func</c> or <c>Action</c> a lambda or a method group converts to when given as a <c>Delegate</c>.</summary>
@@ -96,11 +123,13 @@ internal sealed record HandlerShape(
     private static HandlerParameter Parameter(IParameterSymbol parameter)
     {
         var type = parameter.Type;
-        var kind = KindOf(type);
+        var (isService, _, key) = ServiceOf(parameter);
+        var kind = isService ? ParameterKind.Service : KindOf(type);
         var valueType = kind is ParameterKind.AuthRequired or ParameterKind.Auth or ParameterKind.ConnectionState
             ? ((INamedTypeSymbol)type).TypeArguments[0].ToDisplayString(Declared)
             : null;
-        return new HandlerParameter(parameter.Name, type.ToDisplayString(s_typeOf), kind, valueType, AcceptsNil(type, parameter.NullableAnnotation));
+        var declared = type.WithNullableAnnotation(parameter.NullableAnnotation).ToDisplayString(Declared);
+        return new HandlerParameter(parameter.Name, type.ToDisplayString(s_typeOf), declared, kind, valueType, AcceptsNil(type, parameter.NullableAnnotation), key);
     }
 
     internal static ParameterKind KindOf(ITypeSymbol type) => type.OriginalDefinition.ToDisplayString() switch
@@ -172,9 +201,20 @@ internal sealed record HandlerShape(
 
     private static bool IsNullableValue(ITypeSymbol type) => type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
 
-    /// <summary>A parameter the builder resolves from the container: <c>[FromServices]</c> (any attribute of that name) or <c>[FromKeyedServices]</c>.</summary>
-    private static bool IsFromServices(IParameterSymbol parameter) =>
-        parameter.GetAttributes().Any(a => a.AttributeClass?.Name is "FromServicesAttribute" or "FromKeyedServicesAttribute");
+    /// <summary>
+    /// Whether the builder resolves a parameter from the container, as <c>ServiceParameter.Of</c> reads it: marked
+    /// <c>[FromServices]</c> (any attribute of that name) or <c>[FromKeyedServices(key)]</c>, with a keyed service's key
+    /// as C# writes it (null for a keyed attribute without one, which this generator leaves to reflection).
+    /// </summary>
+    private static (bool IsService, bool Keyed, string? Key) ServiceOf(IParameterSymbol parameter)
+    {
+        var attributes = parameter.GetAttributes();
+        if (attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute") is { } keyed)
+        {
+            return (true, true, keyed.ConstructorArguments.Length == 1 && keyed.ConstructorArguments[0].Kind != TypedConstantKind.Array ? Code.Argument(keyed.ConstructorArguments[0]) : null);
+        }
+        return (attributes.Any(a => a.AttributeClass?.Name == "FromServicesAttribute"), false, null);
+    }
 
     private static bool MarkedIdempotent(IMethodSymbol method)
     {
