@@ -18,7 +18,7 @@ builder.Services.AddTino(tino => tino
     .Command("add", (int a, int b) => (long)a + b)
     .Command("whoami", (AuthRequired<string> auth) => auth.Value)         // needs AUTH first
     .Command("counter", (ConnState<int> calls) => ++calls.Value)           // private to each connection
-    .Command("now", (TimeProvider clock) => clock.GetUtcNow())             // a service from the container, per call
+    .Command("now", ([FromServices] TimeProvider clock) => clock.GetUtcNow())   // a service from the container, per call
     .MapService<IGreeter>());                                              // greet, visits
 
 using var host = builder.Build();

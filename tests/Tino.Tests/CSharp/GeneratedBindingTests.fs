@@ -98,17 +98,85 @@ let private calls : (string * byte[] list * bool) list =
       "find", [ mp 0 ], true
       "find", [ mp 5 ], true ]
 
-/// Every reply of `calls` from a server of `app`, whole (kind, bytes and items).
-let private replies (app: TinoApp) =
-    let rec exactly (reply: Tino.Protocol.RespReply) : string =
-        let items = reply.Items |> Seq.map exactly |> String.concat ","
-        $"{reply.Kind}:{Convert.ToHexString reply.Bytes.Span}:{reply.Integer}[{items}]"
+/// The reply to each of `calls` from a server of `app`, made on one authenticated connection.
+let private answers (calls: (string * byte[] list * bool) list) (app: TinoApp) =
     let mutable answered = []
     withApp app (fun server ->
         use c = connect server
         c.Call("AUTH", ascii "tinaspassword") |> ignore
-        answered <- [ for name, args, _ in calls -> name, exactly (c.Call(name, Array.ofList args)) ])
+        answered <- [ for name, args, _ in calls -> name, c.Call(name, Array.ofList args) ])
     answered
+
+/// Every reply of `calls` from a server of `app`, whole (kind, bytes and items).
+let private replies (app: TinoApp) = answers calls app |> List.map (fun (name, reply) -> name, exactly reply)
+
+/// The calls of the per-call app (GeneratedServiceShapes), each well formed.
+let private perCallCalls : (string * byte[] list * bool) list =
+    [ "greet", [ mp "tina" ], true
+      "greet_keyed", [ mp "bob" ], true
+      "optional", [], true
+      "same_scope", [], true
+      "scoped_after", [ mp 5 ], true
+      "touch", [ mp 3 ], true
+      "touch_later", [], true
+      "touch_value_task", [], true
+      "scoped_value", [ mp 10 ], true
+      "scoped_whoami", [], true
+      "scoped_count", [ mp 3 ], true
+      "scoped_count_later", [ mp 2 ], true
+      "add", [ mp 2; mp 3 ], true
+      "instance", [], true
+      "multiply", [ mp 6; mp 7 ], true
+      "count", [ mp 3 ], true
+      "greet", [ mp 1 ], false
+      "disposed", [], true ]
+
+/// The per-call app with its commands bound by reflection: the same methods, through the builder's reflection path.
+let private perCallByReflection (services: IServiceProvider) =
+    let binding = ServiceBinding services
+    let commands =
+        [ for struct (name, handler) in GeneratedServiceShapes.Methods -> binding.Bind(name, handler, null) ]
+        @ List.ofSeq (binding.BindContract<IScientific>())
+        @ List.ofSeq (ServiceContract.Bind<ICounter>(Func<ICounter>(fun () -> Counter(Collections.Concurrent.ConcurrentQueue()))))
+    (TinoApp.Empty.WithAuth(AuthHandler.Create(Func<string, string | null>(Handlers.Authenticate))), commands)
+    ||> List.fold (fun app command -> app.WithCommand command)
+
+[<Tests>]
+let perCallBindings =
+    testList "Generated per-call bindings" [
+        test "handlers with [FromServices] parameters, MapService<T>() and MapService(factory) are bound by generated code" {
+            use services = ServiceApps.Container()
+            let app = GeneratedServiceShapes.App services
+            Expect.isEmpty [ for command in app.Commands do if isNull command.Binder then command.Name ] "commands left to reflection"
+            Expect.equal app.Commands.Length (GeneratedServiceShapes.Methods.Count + 8 + 1) "every command of the app"
+        }
+        test "the per-call records are the ones reflection makes of the same methods" {
+            use services = ServiceApps.Container()
+            let reflected = perCallByReflection services |> _.Commands |> Seq.map (fun c -> c.Name, described c) |> Map.ofSeq
+            for command in (GeneratedServiceShapes.App services).Commands do
+                Expect.equal (Some(described command)) (reflected.TryFind command.Name) command.Name
+        }
+        test "the per-call app replies byte for byte as reflection's, one scope per call, disposed when the call or its stream ends" {
+            let run (make: IServiceProvider -> TinoApp) =
+                use services = ServiceApps.Container()
+                answers perCallCalls (make services)
+            let generated = run GeneratedServiceShapes.App
+            for (name, mine), (_, theirs) in List.zip generated (run perCallByReflection) do
+                Expect.equal (exactly mine) (exactly theirs) name
+            let reply name = generated |> List.find (fst >> (=) name) |> snd
+            Expect.equal (value<string> (reply "greet")) "hello tina" "[FromServices]"
+            Expect.equal (value<string> (reply "greet_keyed")) "good day bob" "[FromKeyedServices]"
+            Expect.isGreaterThan (value<int> (reply "same_scope")) 0 "two parameters, one scoped instance"
+            Expect.isTrue (value<bool> (reply "scoped_after")) "the scope is open after the handler awaits"
+            let streamed = exactly (reply "scoped_count")
+            let hex (text: string) = Convert.ToHexString(Text.Encoding.UTF8.GetBytes text)
+            Expect.stringContains streamed (hex "open=True") "a stream's scope is open while it streams"
+            Expect.isFalse (streamed.Contains(hex "open=False")) "and until its last item"
+            generated |> List.findBack (fst >> (=) "greet") |> snd |> expectErrorStarts "VALIDATION_ERROR"
+            let counts = value<int[]> (reply "disposed")
+            Expect.equal counts[1] counts[0] "every scoped and per-call instance disposed once its call or stream ended"
+        }
+    ]
 
 [<Tests>]
 let generatedBindings =

@@ -40,11 +40,6 @@ let private withNativeServer (body: int -> unit) =
     with error ->
         raise (Exception($"{error.Message}\nThe native server printed:\n{child.Output}", error))
 
-/// A reply whole: its kind, every byte of its payload, and its items, to compare byte for byte.
-let rec private exactly (reply: Tino.Protocol.RespReply) : string =
-    let items = reply.Items |> Seq.map exactly |> String.concat ","
-    $"{reply.Kind}:{Convert.ToHexString reply.Bytes.Span}:{reply.Integer}[{items}]"
-
 /// What TINO.SCHEMA and COMMAND DOCS reply on a server's port.
 let private descriptions (port: int) =
     use c = new RespConnection(port)

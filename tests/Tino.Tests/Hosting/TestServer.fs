@@ -103,6 +103,11 @@ type RespConnection(port: int) =
         member _.Dispose() = client.Dispose()
 
 /// The text of a simple string, error or bulk reply.
+/// A reply whole: its kind, every byte of its payload, and its items, to compare byte for byte.
+let rec exactly (reply: RespReply) : string =
+    let items = reply.Items |> Seq.map exactly |> String.concat ","
+    $"{reply.Kind}:{Convert.ToHexString reply.Bytes.Span}:{reply.Integer}[{items}]"
+
 let text (reply: RespReply) = Encoding.UTF8.GetString(reply.Bytes.Span)
 
 /// The decoded MessagePack value of a successful call's reply.
