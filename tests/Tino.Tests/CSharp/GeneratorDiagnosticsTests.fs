@@ -29,7 +29,9 @@ type private BuildProperties(properties: string list) =
 let private references =
     lazy (
         let platform = (string (AppContext.GetData "TRUSTED_PLATFORM_ASSEMBLIES")).Split(Path.PathSeparator)
-        let tino = [ typeof<Tino.TinoApp>; typeof<Tino.TinoAppBuilder>; typeof<MessagePack.MessagePackSerializer>; typeof<MessagePack.KeyAttribute> ]
+        let tino =
+            [ typeof<Tino.TinoApp>; typeof<Tino.TinoAppBuilder>; typeof<MessagePack.MessagePackSerializer>; typeof<MessagePack.KeyAttribute>
+              typeof<Microsoft.Extensions.DependencyInjection.FromKeyedServicesAttribute> ]
         [ for path in Seq.append platform (tino |> Seq.map _.Assembly.Location) |> Seq.distinct -> MetadataReference.CreateFromFile path :> MetadataReference ])
 
 /// `source` as one file of a library with nullable reference types on.
@@ -157,6 +159,40 @@ public static class App
 }
 """
 
+let private perCallShapes = """
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Tino;
+
+public enum Region { North, South }
+public interface IClock { DateTimeOffset Now { get; } }
+public interface IStore
+{
+    Task<int> CountAsync(string? prefix);
+    IAsyncEnumerable<string> ListAsync(int n);
+    void Forget(string key);
+}
+
+public static class App
+{
+    public static TinoApp Create(IServiceProvider services) => new TinoAppBuilder()
+        .UseServices(services)
+        .Command("now", ([FromServices] IClock clock) => clock.Now)
+        .Command("by_enum", ([FromKeyedServices(Region.South)] IClock clock, int @class) => @class)
+        .Command("by_type", ([FromKeyedServices(typeof(string))] IClock? clock) => clock is null)
+        .Command("by_number", (string? text, [FromKeyedServices(42)] IClock clock) => text)
+        .Command("keyless", ([FromKeyedServices] IClock clock) => 1)
+        .Command("list", ([FromServices] IStore store, int n) => store.ListAsync(n))
+        .MapService<IStore>()
+        .MapService(() => Store())
+        .Build();
+
+    private static IStore Store() => throw new NotImplementedException();
+}
+"""
+
 [<Tests>]
 let generatorDiagnostics =
     testList "Generator diagnostics" [
@@ -165,6 +201,23 @@ let generatorDiagnostics =
             let onLine line = warnings |> List.filter (fun (_, at, _) -> at = line)
             Expect.equal (onLine 11 |> List.map (fun (id, _, suppressed) -> id, suppressed) |> List.sort) [ "IL2026", true; "IL3050", true ] "the lambda's Command is bound at compile time"
             Expect.equal (onLine 12 |> List.map (fun (id, _, suppressed) -> id, suppressed) |> List.sort) [ "IL2026", false; "IL3050", false ] "the delegate in a variable warns"
+        }
+        test "handlers with service parameters and per-call contracts compile bound by generated code, their warnings silenced; a keyless [FromKeyedServices] is left to reflection" {
+            let reported, generated, problems = generate true perCallShapes
+            Expect.isEmpty reported "no diagnostics"
+            Expect.isEmpty problems "the program compiles with the generated code, without warnings"
+            let commands = generated |> List.find (fun code -> code.Contains "TinoCommandBinders")
+            for expected in [ "GetRequiredKeyedService<global::IClock>(scope.ServiceProvider, (global::Region)(1))"
+                              "GetKeyedService<global::IClock>(scope.ServiceProvider, typeof(string))"
+                              "GetRequiredKeyedService<global::IClock>(scope.ServiceProvider, 42)"
+                              "global::Tino.PerCall.Stream(open"
+                              "services.RequireContract(first, typeof(global::IStore))"
+                              "new global::Tino.Owned<global::IStore>(factory())" ] do
+                Expect.stringContains commands expected expected
+            Expect.isFalse (commands.Contains "\"keyless\"") "the keyless attribute's command is not bound"
+            let suppressed = trimWarnings perCallShapes |> List.groupBy (fun (_, line, _) -> line) |> List.map (fun (line, found) -> line, found |> List.forall (fun (_, _, s) -> s))
+            Expect.equal (suppressed |> List.filter (fun (_, all) -> not all) |> List.map fst) [ 25 ] "warnings kept on the keyless command only"
+            Expect.equal suppressed.Length 8 "the commands and the two mappings warn, before suppression"
         }
         test "publishing AOT, TINO001 names each type only reflection can format, and no other" {
             let reported, _, problems = generate true unsupportedTypes

@@ -59,6 +59,18 @@ let nativeMetadata =
             Expect.stringContains printed "3 7 0.5 tina" "the calls' results"
             Expect.stringContains printed "VALIDATION_ERROR command.a" "the refused argument, located"
         }
+        test "the Generic Host quick start runs as Native AOT: configuration, logging, a [FromServices] parameter and MapService<T>() per call" {
+            let binary = publishNative "QuickStart.CSharp" "quickstart"
+            let child, port = startListening binary [ "--Tino:Port=0" ]
+            use _ = child
+            use c = new RespConnection(port)
+            Expect.equal (value<int64> (c.Call("ADD", mp 1, mp 2))) 3L "a command"
+            let now = value<DateTime> (c.Call("NOW", [||]))
+            Expect.isLessThan (abs (now - DateTime.UtcNow).TotalMinutes) 5.0 "the container's TimeProvider, resolved per call"
+            Expect.equal (value<string> (c.Call("GREET", mp "tina"))) "hello tina" "MapService<IGreeter>(), resolved from a scope per call"
+            Expect.equal (value<int> (c.Call("VISITS", [||]))) 1 "the singleton counted the greeting"
+            child.WaitForLine(Text.RegularExpressions.Regex "Greeted tina", TimeSpan.FromSeconds 10.0) |> ignore
+        }
         test "TINO.SCHEMA and COMMAND DOCS are byte for byte what the JIT C# interop server replies" {
             let mutable jit = []
             withApp (Tino.Samples.InteropServer.CSharp.InteropApp.Create()) (fun server -> jit <- descriptions (portOf server))
