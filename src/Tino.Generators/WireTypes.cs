@@ -41,6 +41,9 @@ internal sealed class WireTypes(Compilation compilation)
         "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>",
     ];
 
+    /// <summary>Why a type nobody sends may show up: a service parameter the container provides, which is not marked.</summary>
+    private const string ServiceHint = " (a parameter the container provides is marked [FromServices] to be resolved under Native AOT)";
+
     private readonly HashSet<ITypeSymbol> _seen = new(SymbolEqualityComparer.Default);
 
     /// <summary>The formatters to register, inner types first.</summary>
@@ -110,7 +113,7 @@ internal sealed class WireTypes(Compilation compilation)
         }
         else if (IsFramework(type))
         {
-            Unsupported.Add(new UnsupportedType(name, "it is a framework type that no formatter of Tino's handles"));
+            Unsupported.Add(new UnsupportedType(name, $"it is a framework type that no formatter of Tino's handles{ServiceHint}"));
         }
         else if (ObjectRegistration.Accepts(type, compilation))
         {
@@ -124,7 +127,7 @@ internal sealed class WireTypes(Compilation compilation)
         }
         else
         {
-            Unsupported.Add(new UnsupportedType(name, "no formatter for it works without code generated at run time"));
+            Unsupported.Add(new UnsupportedType(name, $"no formatter for it works without code generated at run time{ServiceHint}"));
         }
     }
 
