@@ -35,7 +35,7 @@ public sealed class CommandGenerator : IIncrementalGenerator
             .Where(static site => site is not null)
             .Collect();
         var publishesAot = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
-            options.GlobalOptions.TryGetValue("build_property.PublishAot", out var value) && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase));
+            IsSet(options, "PublishAot") || IsSet(options, "EnableAotAnalyzer"));
         context.RegisterSourceOutput(commands.Combine(services).Combine(proxies).Combine(publishesAot), static (output, input) =>
         {
             var (((commandSites, serviceSites), proxySites), aot) = input;
@@ -61,6 +61,10 @@ public sealed class CommandGenerator : IIncrementalGenerator
             }
         });
     }
+
+    /// <summary>Whether a build property (one the package's props make visible to analyzers) is true.</summary>
+    private static bool IsSet(Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider options, string property) =>
+        options.GlobalOptions.TryGetValue($"build_property.{property}", out var value) && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase);
 
     private static string Write(ImmutableArray<CommandSite> commands, ImmutableArray<ServiceSite> services, ImmutableArray<ProxySite> proxies)
     {

@@ -42,7 +42,7 @@ internal sealed class WireTypes(Compilation compilation)
     ];
 
     /// <summary>Why a type nobody sends may show up: a service parameter the container provides, which is not marked.</summary>
-    private const string ServiceHint = " (a parameter the container provides is marked [FromServices] to be resolved under Native AOT)";
+    private const string ServiceHint = "; if the container provides it, mark the parameter [FromServices]";
 
     private readonly HashSet<ITypeSymbol> _seen = new(SymbolEqualityComparer.Default);
 

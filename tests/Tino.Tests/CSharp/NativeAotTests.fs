@@ -29,6 +29,21 @@ let private publishNative (sample: string) (output: string) =
     if warnings.Length > 0 then failwithf "publishing %s warned beyond MessagePack's own warnings:\n%s" sample (String.Join("\n", warnings))
     Path.Combine(folder, sample)
 
+/// A project in artifacts/tino001 that references Tino.CSharp as the samples do, with `program` as its one file; it
+/// builds into artifacts/tino001/out, away from the bin folders this test process has loaded.
+let private projectWith (program: string) =
+    let root = repoRoot.Force()
+    let folder = Path.Combine(root, "artifacts", "tino001")
+    Directory.CreateDirectory folder |> ignore
+    let src = Path.Combine(root, "src")
+    File.WriteAllText(Path.Combine(folder, "Tino001.csproj"), $"""<Project Sdk="Microsoft.NET.Sdk">
+  <Import Project="{src}/Tino.Generators/InRepository.props" />
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><TreatWarningsAsErrors>false</TreatWarningsAsErrors></PropertyGroup>
+  <ItemGroup><ProjectReference Include="{src}/Tino.CSharp/Tino.CSharp.csproj" /></ItemGroup>
+</Project>""")
+    File.WriteAllText(Path.Combine(folder, "Program.cs"), program)
+    folder
+
 let private nativeServer = lazy (publishNative "InteropServer.CSharp" "publish")
 
 /// Runs `body` with the port of a fresh native interop server.
@@ -70,6 +85,21 @@ let nativeMetadata =
             Expect.equal (value<string> (c.Call("GREET", mp "tina"))) "hello tina" "MapService<IGreeter>(), resolved from a scope per call"
             Expect.equal (value<int> (c.Call("VISITS", [||]))) 1 "the singleton counted the greeting"
             child.WaitForLine(Text.RegularExpressions.Regex "Greeted tina", TimeSpan.FromSeconds 10.0) |> ignore
+        }
+        test "a real build with PublishAot reports TINO001 at the call: the package makes the property visible to the generator" {
+            let folder =
+                projectWith """using Tino;
+[MessagePack.MessagePackObject] public sealed class Legacy { [MessagePack.Key(0)] public int Id { get; set; } }
+public static class Program
+{
+    public static void Main() => TinoApp.CreateBuilder().Command("legacy", (Legacy value) => value.Id).Build();
+}
+"""
+            let output = Path.Combine(folder, "out")
+            let args = [ "build"; folder; "-c"; "Release"; "-p:PublishAot=true"; "-p:UseArtifactsOutput=true"; $"-p:ArtifactsPath={output}" ]
+            let code, printed = runToEnd "dotnet" args folder [] (TimeSpan.FromMinutes 5.0)
+            Expect.equal code 0 $"the build succeeds:\n{printed}"
+            Expect.stringContains printed "Program.cs(5,58): warning TINO001: Tino cannot write a formatter for global::Legacy" "reported where the command is added"
         }
         test "TINO.SCHEMA and COMMAND DOCS are byte for byte what the JIT C# interop server replies" {
             let mutable jit = []
