@@ -1,7 +1,4 @@
-using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using Tino.Hosting.Commands;
-using Tino.Pipeline;
 using Tino.Protocol;
 
 namespace Tino.Benchmarks;
@@ -23,14 +20,14 @@ public class CallPathBenchmarks
     private readonly RespArguments _arguments = new();
     private readonly byte[] _echoBorrowed = Requests.Call("echo_bin", Requests.Bin(PayloadBytes));
     private readonly byte[] _echoArray = Requests.Call("echo_array", Requests.Bin(PayloadBytes));
-    private Caller _add = null!;
-    private Caller _echo = null!;
+    private PipelineCaller _add = null!;
+    private PipelineCaller _echo = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _add = new Caller(Requests.AddApp, _limits, _arguments);
-        _echo = new Caller(Requests.EchoApp, _limits, _arguments);
+        _add = new PipelineCaller(Requests.AddApp, _limits, _arguments);
+        _echo = new PipelineCaller(Requests.EchoApp, _limits, _arguments);
         Requests.Expect(Add() == Requests.AddReply.Length, "ADD 1 2 replies");
         Requests.Expect(_add.Reply.SequenceEqual(Requests.AddReply), "the reply is $1\\r\\n\\x03\\r\\n");
         var echoed = Requests.Bulk(Requests.Bin(PayloadBytes));
@@ -49,51 +46,4 @@ public class CallPathBenchmarks
     /// <summary>The same through a handler of <c>byte[]</c>: the argument copied into a new array.</summary>
     [Benchmark]
     public int EchoBinArray() => _echo.Call(_echoArray);
-
-    /// <summary>One app's compiled commands, with the reused context and reply buffer a connection keeps.</summary>
-    private sealed class Caller
-    {
-        private readonly AppPipeline _app;
-        private readonly ServerCommands _commands;
-        private readonly RespLimits _limits;
-        private readonly RespArguments _arguments;
-        private readonly ArrayBufferWriter<byte> _output = new(256);
-        private readonly CommandContext _context;
-
-        public Caller(TinoApp app, RespLimits limits, RespArguments arguments)
-        {
-            _app = AppPipeline.Build(app);
-            _commands = new ServerCommands(_app);
-            _limits = limits;
-            _arguments = arguments;
-            _context = new CommandContext(new ConnectionContext(null, CancellationToken.None))
-            {
-                Output = _output,
-                Serializer = _app.Serializer,
-            };
-        }
-
-        public ReadOnlySpan<byte> Reply => _output.WrittenSpan;
-
-        /// <summary>Parse, look up, run; returns the reply's length, or -1 when the call did not complete.</summary>
-        public int Call(byte[] request)
-        {
-            _output.ResetWrittenCount();
-            var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(request));
-            if (RespRequestParser.TryRead(ref reader, _limits, _arguments, out var header, out _) != RespStatus.Complete
-                || _commands.FindApp(header.Name) is not { } command)
-            {
-                return -1;
-            }
-            _context.Command = command.Handler;
-            _context.Arguments = _arguments;
-            var reply = command.Pipeline(_context);
-            if (!reply.IsCompletedSuccessfully)
-            {
-                return -1;
-            }
-            reply.GetAwaiter().GetResult();
-            return _output.WrittenCount;
-        }
-    }
 }
