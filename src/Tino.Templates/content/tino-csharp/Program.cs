@@ -8,8 +8,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<INotes, InMemoryNotes>();
 builder.Services.AddTino(tino => tino
     .Command("add", (int a, int b) => (long)a + b)
-    .Command("now", (TimeProvider clock) => clock.GetUtcNow())   // a service: resolved per call, not sent
-    .MapService<INotes>());                                      // create_note, get_note
+    .Command("now", ([FromServices] TimeProvider clock) => clock.GetUtcNow())   // a service: resolved per call, not sent
+    .MapService<INotes>());                                                    // create_note, get_note
 
 // Logs "Tino listening on 127.0.0.1:7534"; the "Tino" configuration section sets it (--Tino:Port=7600, Tino__Port=7600).
 // Ctrl+C or SIGTERM finishes the calls under way and stops.
