@@ -22,7 +22,10 @@ internal static class PerCallHandler
     public static CommandHandler Wrap<TScope>(CommandHandler handler, Func<TScope> open, Func<Expression, int, Expression?> resolve)
         where TScope : IAsyncDisposable
     {
+        // The call runs in a delegate compiled on its own, given the scope and the wire arguments as an array: a lambda
+        // nested in the wrapper would be made anew on every call.
         var scope = Expression.Parameter(typeof(TScope), "scope");
+        var state = Expression.Parameter(typeof(object?[]), "arguments");
         var kept = ImmutableArray.CreateBuilder<CommandParameter>();
         var outer = new List<ParameterExpression>();
         var arguments = new Expression[handler.Parameters.Length];
@@ -34,10 +37,9 @@ internal static class PerCallHandler
                 arguments[i] = fromScope;
                 continue;
             }
-            var wire = Expression.Parameter(parameter.Type, parameter.Name);
-            outer.Add(wire);
+            arguments[i] = Expression.Convert(Expression.ArrayIndex(state, Expression.Constant(outer.Count)), parameter.Type);
+            outer.Add(Expression.Parameter(parameter.Type, parameter.Name));
             kept.Add(parameter);
-            arguments[i] = wire;
         }
 
         Expression invoke = Expression.Invoke(Expression.Constant(handler.Invoke), arguments);
@@ -49,11 +51,14 @@ internal static class PerCallHandler
             invoke = Expression.Convert(invoke, resultType);
         }
         var (call, replyType) = AsValueTask(invoke, resultType);
-        var inner = Expression.Lambda(Expression.GetFuncType(typeof(TScope), call.Type), call, scope);
+        var inner = Expression.Lambda(Expression.GetFuncType(typeof(TScope), typeof(object?[]), call.Type), call, scope, state).Compile();
+        var packed = Expression.NewArrayInit(typeof(object), outer.Select(p => Expression.Convert(p, typeof(object))));
         // A stream keeps its scope until the stream ends, not just until the handler returns it.
         var body = streamItem is not null
-            ? Expression.Call(Helper(nameof(PerCall.Stream), typeof(TScope), streamItem), Expression.Constant(open), inner, Expression.Constant(default(CancellationToken)))
-            : Expression.Call(replyType is null ? Helper(nameof(PerCall.Run), typeof(TScope)) : Helper(nameof(PerCall.RunOf), typeof(TScope), replyType), Expression.Constant(open), inner);
+            ? Expression.Call(Helper(nameof(PerCall.Stream), typeof(TScope), typeof(object?[]), streamItem), Expression.Constant(open), packed, Expression.Constant(inner), Expression.Constant(default(CancellationToken)))
+            : replyType is null
+                ? Expression.Call(Helper(nameof(PerCall.Run), typeof(TScope), typeof(object?[])), Expression.Constant(open), packed, Expression.Constant(inner))
+                : Expression.Call(Helper(nameof(PerCall.RunOf), typeof(TScope), typeof(object?[]), replyType), Expression.Constant(open), packed, Expression.Constant(inner));
         var delegateType = Expression.GetDelegateType([.. outer.Select(p => p.Type), body.Type]);
         var wrapped = Expression.Lambda(delegateType, body, $"tino_{handler.Name}", outer).Compile();
         return handler with { Parameters = kept.ToImmutable(), ResultType = body.Type, Invoke = wrapped };

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
@@ -20,8 +21,20 @@ internal static class PerCallWriter
         var services = handler.Parameters.Where(p => p.Kind == ParameterKind.Service).ToList();
         var required = string.Concat(services.Where(p => !p.AcceptsNil).Select(p =>
             $"\n                services.Require(name, {Code.Literal(p.Name)}, typeof({p.TypeOf}), {Code.Bool(p.ServiceKey is not null)}, {p.ServiceKey ?? "null"});"));
-        var arguments = handler.Parameters.Select((p, i) => p.Kind == ParameterKind.Service ? Resolve(p) : $"p{i}");
-        var invoke = Invoke(handler, $"typed({string.Join(", ", arguments)})");
+        // The state carries the handler and the call's arguments to the static lambda that runs in the scope.
+        var carried = new List<string> { "typed" };
+        var arguments = new List<string>();
+        for (var i = 0; i < handler.Parameters.Count; i++)
+        {
+            if (handler.Parameters[i].Kind == ParameterKind.Service)
+            {
+                arguments.Add(Resolve(handler.Parameters[i]));
+                continue;
+            }
+            carried.Add($"p{i}");
+            arguments.Add($"state.Item{carried.Count}");
+        }
+        var invoke = Invoke(handler, carried, $"state.Item1({string.Join(", ", arguments)})");
         var description = handler.Description is null ? "description" : $"description ?? {Code.Literal(handler.Description)}";
         code.Append($$"""
                     // {{site.Call.Display}}
@@ -46,9 +59,10 @@ internal static class PerCallWriter
         var instance = site.Mode == ServiceMode.Container ? $"{Types.Services}.GetRequiredService<{site.Contract}>(scope.ServiceProvider)" : "scope.Value";
         var commands = string.Join(",", site.Methods.Select((method, j) =>
         {
-            var call = $"{instance}.{Code.Identifier(method.Name)}({string.Join(", ", method.Handler.Parameters.Select((_, i) => $"p{i}"))})";
+            var carried = method.Handler.Parameters.Select((_, i) => $"p{i}").ToList();
+            var call = $"{instance}.{Code.Identifier(method.Name)}({string.Join(", ", carried.Select((_, i) => $"state.Item{i + 1}"))})";
             var description = method.Handler.Description is null ? "null" : Code.Literal(method.Handler.Description);
-            return $"\n                {CommandGenerator.HandlerRecord(method.Handler.PerCall(), CommandGenerator.CommandName(method), Invoke(method.Handler, call), description, $"BindService{index}_{j}")}";
+            return $"\n                {CommandGenerator.HandlerRecord(method.Handler.PerCall(), CommandGenerator.CommandName(method), Invoke(method.Handler, carried, call), description, $"BindService{index}_{j}")}";
         }));
         var first = site.Methods.Count > 0 ? CommandGenerator.CommandName(site.Methods[0]) : Code.Literal(site.Contract.Split('.').Last());
         var body = site.Mode == ServiceMode.Container
@@ -89,21 +103,28 @@ internal static class PerCallWriter
     };
 
     /// <summary>
-    /// The served delegate: the handler's wire and magic parameters, then <paramref name="call"/> (the handler's call,
-    /// which names them <c>p0</c>, <c>p1</c>... by position) inside the scope <c>open</c> makes, its result made the
+    /// The served delegate: the handler's wire and magic parameters (<c>p0</c>, <c>p1</c>... by position), which pass
+    /// what <paramref name="carried"/> names to <paramref name="call"/> as its <c>state</c>, a tuple; the call runs in
+    /// the scope <c>open</c> makes, in a static lambda (made once, not per call), its result made the
     /// <c>ValueTask</c> or stream that <c>Tino.PerCall</c> takes.
     /// </summary>
-    private static string Invoke(HandlerShape handler, string call)
+    private static string Invoke(HandlerShape handler, List<string> carried, string call)
     {
         var parameters = string.Join(", ", handler.Parameters.Select((p, i) => (p, i)).Where(x => x.p.Kind != ParameterKind.Service).Select(x => $"{x.p.Declared} p{x.i}"));
+        var state = carried.Count switch
+        {
+            0 => "default(global::System.ValueTuple)",
+            1 => $"global::System.ValueTuple.Create({carried[0]})",
+            _ => $"({string.Join(", ", carried)})",
+        };
         var returnsValueTask = handler.ResultTypeOf.StartsWith(Types.ValueTask, System.StringComparison.Ordinal);
         var scoped = handler.Kind switch
         {
-            ResultKind.Void => $"global::Tino.PerCall.Run(open, scope => {{ {call}; return default; }})",
-            ResultKind.Task => $"global::Tino.PerCall.Run(open, scope => {(returnsValueTask ? call : $"new {Types.ValueTask}({call})")})",
-            ResultKind.Value => $"global::Tino.PerCall.RunOf(open, scope => {(returnsValueTask ? call : $"new {Types.ValueTask}<{handler.ReplyType}>({call})")})",
-            _ => $"global::Tino.PerCall.Stream(open, scope => {(returnsValueTask ? call : $"new {Types.ValueTask}<{Types.AsyncEnumerable}<{handler.ReplyType}>>({call})")})",
+            ResultKind.Void => $"Run(open, {state}, static (scope, state) => {{ {call}; return default; }})",
+            ResultKind.Task => $"Run(open, {state}, static (scope, state) => {(returnsValueTask ? call : $"new {Types.ValueTask}({call})")})",
+            ResultKind.Value => $"RunOf(open, {state}, static (scope, state) => {(returnsValueTask ? call : $"new {Types.ValueTask}<{handler.ReplyType}>({call})")})",
+            _ => $"Stream(open, {state}, static (scope, state) => {(returnsValueTask ? call : $"new {Types.ValueTask}<{Types.AsyncEnumerable}<{handler.ReplyType}>>({call})")})",
         };
-        return $"({handler.PerCall().DelegateType})(({parameters}) => {scoped})";
+        return $"({handler.PerCall().DelegateType})(({parameters}) => global::Tino.PerCall.{scoped})";
     }
 }
