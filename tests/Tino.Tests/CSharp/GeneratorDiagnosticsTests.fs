@@ -185,6 +185,7 @@ public static class App
         .Command("by_number", (string? text, [FromKeyedServices(42)] IClock clock) => text)
         .Command("keyless", ([FromKeyedServices] IClock clock) => 1)
         .Command("list", ([FromServices] IStore store, int n) => store.ListAsync(n))
+        .Command("wide", (int a, int b, int c, int d, int e, int f, int g, [FromServices] IClock clock, long h) => a + h)
         .MapService<IStore>()
         .MapService(() => Store())
         .Build();
@@ -212,12 +213,15 @@ let generatorDiagnostics =
                               "GetRequiredKeyedService<global::IClock>(scope.ServiceProvider, 42)"
                               "global::Tino.PerCall.Stream(open"
                               "services.RequireContract(first, typeof(global::IStore))"
-                              "new global::Tino.Owned<global::IStore>(factory())" ] do
+                              "new global::Tino.Owned<global::IStore>(factory())"
+                              "(typed, p0, p1, p2, p3, p4, p5, p6, p8)"
+                              "state.Item1(state.Item2, state.Item3, state.Item4, state.Item5, state.Item6, state.Item7, state.Item8, global::"
+                              "(scope.ServiceProvider), state.Item9)" ] do
                 Expect.stringContains commands expected expected
             Expect.isFalse (commands.Contains "\"keyless\"") "the keyless attribute's command is not bound"
             let suppressed = trimWarnings perCallShapes |> List.groupBy (fun (_, line, _) -> line) |> List.map (fun (line, found) -> line, found |> List.forall (fun (_, _, s) -> s))
             Expect.equal (suppressed |> List.filter (fun (_, all) -> not all) |> List.map fst) [ 25 ] "warnings kept on the keyless command only"
-            Expect.equal suppressed.Length 8 "the commands and the two mappings warn, before suppression"
+            Expect.equal suppressed.Length 9 "the commands and the two mappings warn, before suppression"
         }
         test "publishing AOT, TINO001 names each type only reflection can format, and no other" {
             let reported, _, problems = generate true unsupportedTypes
