@@ -143,6 +143,7 @@ public static class ServiceApps
             .Command("greet_keyed", (string name, [FromKeyedServices("formal")] Greeting greeting) => $"{greeting.Text} {name}")
             .Command("optional", ([FromServices] IMissing? missing) => missing is null)
             .Command("same_scope", (IScoped first, IScoped second) => first.Number == second.Number ? first.Number : -1)
+            .Command("mixed_scope", ([FromServices] IScoped marked, IScoped inferred) => marked.Number == inferred.Number ? marked.Number : -1)
             .Command("scoped_after", async (int ms, IScoped scoped, CancellationToken cancellation, Tracker tracker) =>
             {
                 await Task.Delay(ms, cancellation);

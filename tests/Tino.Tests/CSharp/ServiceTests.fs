@@ -95,6 +95,7 @@ let diParameters =
                 let first = value<int> (c.Call("same_scope"))
                 Expect.isGreaterThan first 0 "two parameters of a scoped service share the call's instance"
                 Expect.equal (value<int> (c.Call("same_scope"))) (first + 1) "the next call has its own scope"
+                Expect.isGreaterThan (value<int> (c.Call("mixed_scope"))) first "a marked and an inferred service of one handler share the call's scope"
                 Expect.isTrue (value<bool> (c.Call("scoped_after", mp 20))) "the scope lives until an async handler finishes"
                 let counts = value<int[]> (c.Call("disposed"))
                 Expect.equal counts[1] counts[0] "every scope disposed once its call ended"
