@@ -54,11 +54,11 @@ internal static class PerCallHandler
         var inner = Expression.Lambda(Expression.GetFuncType(typeof(TScope), typeof(object?[]), call.Type), call, scope, state).Compile();
         var packed = Expression.NewArrayInit(typeof(object), outer.Select(p => Expression.Convert(p, typeof(object))));
         // A stream keeps its scope until the stream ends, not just until the handler returns it.
-        var body = streamItem is not null
-            ? Expression.Call(Helper(nameof(PerCall.Stream), typeof(TScope), typeof(object?[]), streamItem), Expression.Constant(open), packed, Expression.Constant(inner), Expression.Constant(default(CancellationToken)))
-            : replyType is null
-                ? Expression.Call(Helper(nameof(PerCall.Run), typeof(TScope), typeof(object?[])), Expression.Constant(open), packed, Expression.Constant(inner))
-                : Expression.Call(Helper(nameof(PerCall.RunOf), typeof(TScope), typeof(object?[]), replyType), Expression.Constant(open), packed, Expression.Constant(inner));
+        var run = streamItem is not null ? Helper(nameof(PerCall.Stream), typeof(TScope), typeof(object?[]), streamItem)
+            : replyType is null ? Helper(nameof(PerCall.Run), typeof(TScope), typeof(object?[]))
+            : Helper(nameof(PerCall.RunOf), typeof(TScope), typeof(object?[]), replyType);
+        Expression[] runArguments = [Expression.Constant(open), packed, Expression.Constant(inner)];
+        var body = Expression.Call(run, streamItem is null ? runArguments : [.. runArguments, Expression.Constant(default(CancellationToken))]);
         var delegateType = Expression.GetDelegateType([.. outer.Select(p => p.Type), body.Type]);
         var wrapped = Expression.Lambda(delegateType, body, $"tino_{handler.Name}", outer).Compile();
         return handler with { Parameters = kept.ToImmutable(), ResultType = body.Type, Invoke = wrapped };

@@ -9,8 +9,8 @@ internal static class ReflectionBinding
     /// <summary>For binding handlers and service contracts from delegates and interfaces at run time.</summary>
     public const string Handlers =
         "Binds the handler by reflection and compiled expressions when Tino.Generators cannot see it (a delegate in a "
-        + "variable, a generic method) or it resolves services per call. Under Native AOT, pass a lambda or a method "
-        + "group to Command, and an instance to MapService<T>: Tino.Generators binds those at compile time.";
+        + "variable, a generic method). Under Native AOT, pass a lambda or a method group to Command, mark its services "
+        + "[FromServices]; Tino.Generators binds those, and the MapService calls, at compile time.";
 
     /// <summary>For proxies made at run time.</summary>
     public const string Proxies =

@@ -10,7 +10,7 @@ internal static class ReflectionBinding
     /// <summary>For describing and binding a handler from a delegate.</summary>
     public const string Handlers =
         "Describes and binds a handler by reflection and compiled expressions. Under Native AOT, use the C# builder's "
-        + "Command(name, lambda or method group) and MapService<T>(instance), which Tino.Generators binds at compile time.";
+        + "Command(name, lambda or method group) and MapService<T>(...), which Tino.Generators binds at compile time.";
 
     /// <summary>For making a formatter of a type known only at run time.</summary>
     public const string Formatters =

@@ -37,7 +37,6 @@ internal static class Code
 internal static class Types
 {
     public const string ValueTask = "global::System.Threading.Tasks.ValueTask";
-    public const string Task = "global::System.Threading.Tasks.Task";
     public const string AsyncEnumerable = "global::System.Collections.Generic.IAsyncEnumerable";
     public const string Services = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions";
     public const string KeyedServices = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions";

@@ -39,12 +39,6 @@ internal sealed record HandlerParameter(string Name, string TypeOf, string Decla
 /// <summary>A builder call the generator intercepts: where it is, for the interceptor's attribute, its comment and diagnostics.</summary>
 internal sealed record InterceptedCall(int Version, string Data, string Display, SiteLocation Location)
 {
-    /// <summary>Whether a syntax node is a call <c>x.<paramref name="name"/>&lt;T&gt;(...)</c> with one type argument and <paramref name="arguments"/> arguments.</summary>
-    public static bool IsGenericCall(SyntaxNode node, string name, int arguments) =>
-        node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } generic } } invocation
-        && generic.Identifier.ValueText == name
-        && invocation.ArgumentList.Arguments.Count == arguments;
-
     /// <summary>The call's interceptable location, or null when it has none.</summary>
     public static InterceptedCall? Of(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellation)
     {

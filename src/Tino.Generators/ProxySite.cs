@@ -42,7 +42,12 @@ internal sealed record ProxySite(
     EquatableArray<UnsupportedType> Unsupported)
 {
     /// <summary>Whether a syntax node may be a <c>CreateProxy&lt;T&gt;()</c> call, before any semantic work.</summary>
-    public static bool IsCandidate(SyntaxNode node) => InterceptedCall.IsGenericCall(node, "CreateProxy", arguments: 0);
+    public static bool IsCandidate(SyntaxNode node) =>
+        node is InvocationExpressionSyntax
+        {
+            Expression: MemberAccessExpressionSyntax { Name: GenericNameSyntax { Identifier.ValueText: "CreateProxy", TypeArgumentList.Arguments.Count: 1 } },
+            ArgumentList.Arguments.Count: 0,
+        };
 
     /// <summary>The call's site, or null when its contract is one the reflection path must refuse or this generator leaves to it.</summary>
     public static ProxySite? Read(GeneratorSyntaxContext context, CancellationToken cancellation) =>

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
-using System.Reflection.Emit;
 using System.Reflection;
+using System.Reflection.Emit;
 using Tino.Client;
 
 namespace Tino.Client;

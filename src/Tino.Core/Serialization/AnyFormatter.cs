@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using MessagePack.Formatters;
 using MessagePack;
+using MessagePack.Formatters;
 
 namespace Tino.Serialization;
 

@@ -218,7 +218,8 @@ let generatorDiagnostics =
                               "state.Item1(state.Item2, state.Item3, state.Item4, state.Item5, state.Item6, state.Item7, state.Item8, global::"
                               "(scope.ServiceProvider), state.Item9)" ] do
                 Expect.stringContains commands expected expected
-            Expect.isFalse (commands.Contains "\"keyless\"") "the keyless attribute's command is not bound"
+            let interceptors (kind: string) = commands.Split($"public static global::Tino.TinoAppBuilder {kind}").Length - 1
+            Expect.equal (interceptors "Command", interceptors "Service") (6, 2) "every Command call but the keyless one, and both mappings, are intercepted"
             let suppressed = trimWarnings perCallShapes |> List.groupBy (fun (_, line, _) -> line) |> List.map (fun (line, found) -> line, found |> List.forall (fun (_, _, s) -> s))
             Expect.equal (suppressed |> List.filter (fun (_, all) -> not all) |> List.map fst) [ 25 ] "warnings kept on the keyless command only"
             Expect.equal suppressed.Length 9 "the commands and the two mappings warn, before suppression"
