@@ -71,7 +71,7 @@ public sealed partial class TinoClient
     }
 
     /// <summary>The connection a stream's requests go on; a cursor lives on one connection, so a stream pins it.</summary>
-    internal ClientConnection CurrentConnection => _connection;
+    internal ClientConnection CurrentConnection => _link.Current;
 
     internal TinoClientOptions Options => _options;
 

@@ -36,7 +36,7 @@ public sealed partial class TinoClient : ITinoClient
     private readonly CancellationTokenSource _disposing = new();
     private readonly Timer? _callTimeouts;
     private readonly FrozenDictionary<string, int>? _knownCommands;
-    private volatile ClientConnection _connection;
+    private readonly ClientLink _link;
     private readonly CallPipeline? _pipeline;
     private long _lastCallId;
 
@@ -46,7 +46,7 @@ public sealed partial class TinoClient : ITinoClient
         _host = host;
         _options = options;
         _serializer = options.Serializer ?? TinoMessagePack.DefaultOptions;
-        _connection = connection;
+        _link = new ClientLink(connection, endPoint, host, options, _disposing.Token);
         _knownCommands = options.KnownCommands?.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _pipeline = CallPipeline.For(options, SendAsync);
         if (options.CallTimeout != Timeout.InfiniteTimeSpan)
@@ -54,14 +54,14 @@ public sealed partial class TinoClient : ITinoClient
             var period = TimeSpan.FromTicks(Math.Clamp(options.CallTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
             _callTimeouts = new Timer(static state => ((TinoClient)state!).ExpireCalls(), this, period, period);
         }
-        _ = KeepConnectedAsync();
+        _ = _link.KeepConnectedAsync();
     }
 
     /// <summary>The server's address.</summary>
     public EndPoint EndPoint => _endPoint;
 
     /// <summary>Whether the connection is up; calls made while it is down fail at once with <see cref="TinoConnectionException"/>.</summary>
-    public bool IsConnected => _connection.IsOpen;
+    public bool IsConnected => _link.Current.IsOpen;
 
     /// <summary>
     /// Connects to <c>redis://[user:password@]host[:port]</c>, or <c>rediss://</c> for TLS (port 6379 when none is given).
@@ -220,7 +220,7 @@ public sealed partial class TinoClient : ITinoClient
         {
             await _callTimeouts.DisposeAsync().ConfigureAwait(false);
         }
-        _connection.Close(new TinoConnectionException("the client was disposed"));
+        _link.Current.Close(new TinoConnectionException("the client was disposed"));
         CloseSubscriptions();
     }
 
@@ -335,7 +335,7 @@ public sealed partial class TinoClient : ITinoClient
             Activity = span,
             CancelId = cancelId,
         };
-        Send(pending, request.WrittenSpan, cancellationToken);
+        _link.Send(pending, request.WrittenSpan, cancellationToken);
         Shrink(ref t_request);
         return pending;
     }
@@ -354,5 +354,5 @@ public sealed partial class TinoClient : ITinoClient
         }
     }
 
-    private void ExpireCalls() => _connection.ExpireOlderThan(_options.CallTimeout);
+    private void ExpireCalls() => _link.Current.ExpireOlderThan(_options.CallTimeout);
 }

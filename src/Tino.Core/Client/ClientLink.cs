@@ -1,7 +1,23 @@
+using System.Net;
+
 namespace Tino.Client;
 
-public sealed partial class TinoClient
+/// <summary>
+/// A client's link to its server: the connection in use, and, when it is lost, the one made again with doubling waits
+/// (<see cref="TinoClientOptions.Reconnect"/>). Requests sent while it is down wait for the next connection, bounded by
+/// the call timeout; a request already written when a connection drops fails, since it may have run.
+/// </summary>
+internal sealed class ClientLink(ClientConnection first, EndPoint endPoint, string host, TinoClientOptions options, CancellationToken disposing)
 {
+    private readonly EndPoint _endPoint = endPoint;
+    private readonly string _host = host;
+    private readonly TinoClientOptions _options = options;
+    private readonly CancellationToken _disposing = disposing;
+    private volatile ClientConnection _current = first;
+
+    /// <summary>The connection in use; a stream's cursor lives on one connection, so a stream pins it.</summary>
+    public ClientConnection Current => _current;
+
     /// <summary>Completed with the next connection once a lost one is made again; failed when the client stops trying.</summary>
     private TaskCompletionSource<ClientConnection> _nextConnection = NewConnectionWait();
 
@@ -13,10 +29,10 @@ public sealed partial class TinoClient
     /// timeout and ended by the call's cancellation; calls already written when a connection drops still fail, since
     /// they may have run.
     /// </summary>
-    private void Send(PendingReply pending, ReadOnlySpan<byte> request, CancellationToken cancellationToken)
+    public void Send(PendingReply pending, ReadOnlySpan<byte> request, CancellationToken cancellationToken)
     {
         var next = Volatile.Read(ref _nextConnection);
-        if (_connection.TrySend(pending, request))
+        if (_current.TrySend(pending, request))
         {
             return;
         }
@@ -68,7 +84,7 @@ public sealed partial class TinoClient
     /// <summary>Hands a connection made again to the calls waiting for it.</summary>
     private void Reconnected(ClientConnection connection)
     {
-        _connection = connection;
+        _current = connection;
         Interlocked.Exchange(ref _nextConnection, NewConnectionWait()).TrySetResult(connection);
     }
 
@@ -76,11 +92,11 @@ public sealed partial class TinoClient
     private void StopReconnecting(Exception reason) => Volatile.Read(ref _nextConnection).TrySetException(reason);
 
     /// <summary>Watches the connection and, when it is lost, makes it again with doubling waits.</summary>
-    private async Task KeepConnectedAsync()
+    public async Task KeepConnectedAsync()
     {
         while (true)
         {
-            await _connection.Closed.ConfigureAwait(false);
+            await _current.Closed.ConfigureAwait(false);
             if (_disposing.IsCancellationRequested || !_options.Reconnect)
             {
                 StopReconnecting(new TinoConnectionException(_options.Reconnect ? "the client was disposed" : "the connection was lost"));
@@ -91,8 +107,8 @@ public sealed partial class TinoClient
             {
                 try
                 {
-                    await Task.Delay(delay, _disposing.Token).ConfigureAwait(false);
-                    var connection = await ClientConnector.OpenAsync(_endPoint, _host, _options, _disposing.Token).ConfigureAwait(false);
+                    await Task.Delay(delay, _disposing).ConfigureAwait(false);
+                    var connection = await ClientConnector.OpenAsync(_endPoint, _host, _options, _disposing).ConfigureAwait(false);
                     if (_disposing.IsCancellationRequested)
                     {
                         connection.Close(new TinoConnectionException("the client was disposed"));
