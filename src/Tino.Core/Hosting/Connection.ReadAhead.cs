@@ -1,27 +1,18 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using Tino.Protocol;
 
 namespace Tino.Hosting;
 
 /// <summary>
 /// Reading ahead while a call runs: the connection keeps receiving, without consuming, so that it sees a client hang up
-/// (the call's token fires) and the <c>TINO.CANCEL</c> requests queued behind the call, which it applies at once. The
+/// (the call's token fires) and the <c>TINO.CANCEL</c> requests queued behind the call, which <see cref="CancelScanner"/>
+/// applies at once. The
 /// bytes held stay in place, since the running call may borrow them; how far it reads ahead is bounded.
 /// </summary>
 internal sealed partial class Connection
 {
     /// <summary>The most bytes held unprocessed behind a running call before the connection stops reading ahead.</summary>
     private const int ReadAheadLimit = 64 * 1024;
-
-    private readonly RespArguments _scanArguments = new();
-
-    /// <summary>How many bytes of the stream were consumed before the current read's buffer (its start's offset).</summary>
-    private long _consumedBytes;
-
-    /// <summary>The stream offset up to which the requests behind running calls have been scanned for cancels.</summary>
-    private long _scannedThrough;
 
     /// <summary>
     /// Awaits a call that went asynchronous while reading ahead; returns the read whose buffer holds the unprocessed
@@ -30,7 +21,7 @@ internal sealed partial class Connection
     private async ValueTask<ReadResult> AwaitReadingAheadAsync(ValueTask pending, ReadResult read, SequencePosition unprocessed)
     {
         var call = pending.AsTask();
-        ScanForCancels(read, unprocessed);
+        _cancels.Scan(read, unprocessed, CurrentLimits);
         while (!call.IsCompleted && MayReadAhead(read, unprocessed))
         {
             _input.AdvanceTo(read.Buffer.Start, read.Buffer.End);
@@ -49,7 +40,7 @@ internal sealed partial class Connection
                 await AwaitQuietlyAsync(call).ConfigureAwait(false);
                 throw;
             }
-            ScanForCancels(read, unprocessed);
+            _cancels.Scan(read, unprocessed, CurrentLimits);
             if (read.IsCompleted)
             {
                 // With requests behind the call, the client closed only its sending side: it still waits for the replies.
@@ -113,43 +104,6 @@ internal sealed partial class Connection
         catch (Exception)
         {
             // The connection failed under the call; its own error was already replied, or has nobody to go to.
-        }
-    }
-
-    /// <summary>
-    /// Scans the complete requests after <paramref name="unprocessed"/> that no earlier scan saw, and applies each
-    /// <c>TINO.CANCEL</c> among them. Inline requests end the scan: cancels are sent in RESP.
-    /// </summary>
-    private void ScanForCancels(in ReadResult read, SequencePosition unprocessed)
-    {
-        var rest = read.Buffer.Slice(unprocessed);
-        var restAt = _consumedBytes + read.Buffer.GetOffset(unprocessed);
-        var reader = new SequenceReader<byte>(rest);
-        if (_scannedThrough > restAt)
-        {
-            if (_scannedThrough - restAt > rest.Length)
-            {
-                return;
-            }
-            reader.Advance(_scannedThrough - restAt);
-        }
-        var limits = CurrentLimits;
-        while (reader.TryPeek(out var first) && first == (byte)'*')
-        {
-            if (RespRequestParser.TryReadHeader(ref reader, limits, out var header, out _) != RespStatus.Complete)
-            {
-                return;
-            }
-            if (!header.IsEmpty && RespRequestParser.TryReadArguments(ref reader, header, limits, _scanArguments, out _, out _) != RespStatus.Complete)
-            {
-                return;
-            }
-            _scannedThrough = restAt + reader.Consumed;
-            if (!header.IsEmpty && _scanArguments.Count == 1 && ReferenceEquals(_commands.Find(header.Name), Commands.Builtins.Cancel))
-            {
-                Context.Calls.CancelEarly(_scanArguments.GetText(0));
-            }
-            _scanArguments.Clear(); // No slice of the receive buffer is kept past the scan.
         }
     }
 }

@@ -35,20 +35,15 @@ internal sealed partial class Connection
     private readonly int _maxInFlight;
     private readonly RespLimits _limitsBeforeAuth;
     private readonly RespArgumentSkipper _skipper = new();
-    private readonly TimeSpan _requestTimeout;
-    private readonly TimeSpan _idleTimeout;
+    private readonly ReadDeadline _deadline;
+    private readonly CancelScanner _cancels;
     private readonly long _maxQueuedReplyBytes;
-    private CancellationTokenSource _readDeadline = new();
-    private long _requestStartedAt;
     private long _unreadRequestBytes;
     private volatile bool _stopping;
     private bool _refusing;
 
     /// <summary>The first byte of a TLS ClientHello, which no RESP request starts with.</summary>
     private const byte TlsHandshakeRecord = 0x16;
-
-    /// <summary>A stopping server closes a connection once its client has sent nothing for this long.</summary>
-    private static readonly TimeSpan ShutdownQuietPeriod = TimeSpan.FromMilliseconds(250);
 
     /// <summary>A connection over a stream: TLS, or plain TCP where the event loop is not available.</summary>
     public Connection(Socket socket, Stream stream, ConnectionContext context, CancellationTokenSource closed, TinoServer server, ILogger logger)
@@ -81,8 +76,8 @@ internal sealed partial class Connection
         _overlapCalls = _maxInFlight > 1;
         var options = server.Options;
         _limitsBeforeAuth = _limits with { MaxRequestBytes = Math.Min(_limits.MaxRequestBytes, options.MaxRequestBytesBeforeAuth) };
-        _requestTimeout = options.RequestTimeout;
-        _idleTimeout = options.IdleTimeout;
+        _deadline = new ReadDeadline(options.RequestTimeout, options.IdleTimeout);
+        _cancels = new CancelScanner(_commands, context);
         _maxQueuedReplyBytes = options.MaxQueuedReplyBytes;
         Context = context;
         _closed = closed;
@@ -104,18 +99,18 @@ internal sealed partial class Connection
                 ReadResult read;
                 try
                 {
-                    read = await _input.ReadAsync(ArmReadDeadline()).ConfigureAwait(false);
+                    read = await _input.ReadAsync(_deadline.Arm(_stopping, _session.IsSubscribed)).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (_readDeadline.IsCancellationRequested)
+                catch (OperationCanceledException) when (_deadline.Passed)
                 {
-                    LogDeadline();
+                    _deadline.Log(_logger, Id, _stopping);
                     break;
                 }
                 // Requests read after the stop began are refused; those read before it still run.
                 _refusing = _stopping;
                 Context.LastReadAt = Stopwatch.GetTimestamp();
                 var buffer = read.Buffer;
-                if (_expectsPlaintext && _requestStartedAt == 0 && buffer.FirstSpan is [TlsHandshakeRecord, ..])
+                if (_expectsPlaintext && !_deadline.InRequest && buffer.FirstSpan is [TlsHandshakeRecord, ..])
                 {
                     ServerLog.ConnectionRejected(_logger, Id, "TLS on a plain port", "the client began a TLS handshake; this port serves plain TCP");
                     break;
@@ -142,10 +137,10 @@ internal sealed partial class Connection
                     read = await AwaitReadingAheadAsync(pending, read, buffer.Start).ConfigureAwait(false);
                     buffer = read.Buffer.Slice(buffer.Start);
                 }
-                TrackUnfinishedRequest(buffer);
+                _deadline.Track(buffer, _skipper.IsActive);
                 var consumed = read.Buffer.Length - buffer.Length;
                 TinoTelemetry.Received(consumed);
-                _consumedBytes += consumed;
+                _cancels.Consumed(consumed);
                 _input.AdvanceTo(buffer.Start, buffer.End);
                 _channel?.Input.ExpectUnreadBytes(_unreadRequestBytes);
                 TinoTelemetry.Sent(_output.UnflushedBytes);
@@ -347,6 +342,7 @@ internal sealed partial class Connection
             // The peer is gone; there is nobody left to flush to.
         }
         _socket.Dispose();
+        _deadline.Dispose();
         ServerLog.ConnectionClosed(_logger, Id);
     }
 }
