@@ -8,6 +8,7 @@ open System.Diagnostics
 open System.IO
 open System.Net.Sockets
 open System.Text.RegularExpressions
+open System.Threading
 open System.Threading.Tasks
 open Expecto
 open Tino.Tests.Hosting.TestServer
@@ -21,12 +22,23 @@ let private call (port: int) (args: string list) =
     Expect.equal code 0 $"tino call {args} succeeded: {err}"
     out.Trim()
 
-/// A RESP connection through HAProxy, subscribed to "news"; the PID of the instance it reached.
-let private subscriber (haproxyPort: int) =
-    let connection = new RespConnection(haproxyPort)
-    let pid = serverPid (fun command -> Task.FromResult(connection.Call command))
-    Expect.equal (text (connection.Call("SUBSCRIBE", ascii "news")).Items[0]) "subscribe" "subscribed"
-    connection, pid
+/// A RESP connection through HAProxy, subscribed to "news"; the PID of the instance it reached. HAProxy closes a
+/// client's connection when it cannot reach an instance in time, or when a check marks the instance down (the
+/// script's `shutdown-sessions`), as a loaded machine can make happen: a closed connection is made again, as a
+/// client would, up to five times; the last failure shows HAProxy's log.
+let private subscriber (haproxyPort: int) (haproxyLog: unit -> string) =
+    let rec attempt tries =
+        let connection = new RespConnection(haproxyPort)
+        try
+            let pid = serverPid (fun command -> Task.FromResult(connection.Call command))
+            Expect.equal (text (connection.Call("SUBSCRIBE", ascii "news")).Items[0]) "subscribe" "subscribed"
+            connection, pid
+        with e when e.Message = "the server closed the connection" ->
+            (connection :> IDisposable).Dispose()
+            if tries = 1 then failwithf "HAProxy closed every connection; its log: %s" (haproxyLog ())
+            Thread.Sleep 500
+            attempt (tries - 1)
+    attempt 5
 
 let private heard (connection: RespConnection) = value<string> (connection.ReadReply().Items[2])
 
@@ -54,9 +66,12 @@ let tests =
             use walk = new Child("bash", [ script ], environment = environment)
             walk.WaitForLine(Regex "^ready: ", TimeSpan.FromMinutes 2.0) |> ignore
             let pids = [ for found in Regex.Matches(walk.Output, @"instance on port \d+: pid (\d+)") -> int found.Groups[1].Value ]
+            let work = (walk.WaitForLine(Regex @"logs and haproxy\.sock in (\S+)\)", TimeSpan.Zero)).Groups[1].Value
+            // On one line: CI shows the first lines of a failure's message.
+            let haproxyLog () = File.ReadAllText(Path.Combine(work, "haproxy.log")).Trim().ReplaceLineEndings " | "
             Expect.equal pids.Length 3 $"three instances:\n{walk.Output}"
 
-            let first, firstPid = subscriber haproxyPort
+            let first, firstPid = subscriber haproxyPort haproxyLog
             Expect.contains pids firstPid "the subscriber reached one of the script's instances"
             // A publish on each instance: the subscriber's own counts it, and all three reach it through Redis.
             let counts = [ for port in ports -> call port [ "notify"; "\"news\""; $"\"on {port}\"" ] ]
@@ -69,7 +84,7 @@ let tests =
             Process.GetProcessById(firstPid).Kill()
             Expect.isTrue (first.IsClosedByServer()) "the subscriber's connection closed with its instance"
             (first :> IDisposable).Dispose()
-            let second, secondPid = subscriber haproxyPort
+            let second, secondPid = subscriber haproxyPort haproxyLog
             Expect.notEqual secondPid firstPid "subscribed again, on an instance left"
             let after = [ for i in 1..4 -> call haproxyPort [ "notify"; "\"news\""; $"\"again {i}\"" ] ]
             Expect.equal (List.sort [ for _ in 1..4 -> heard second ]) [ for i in 1..4 -> $"again {i}" ] $"every publish heard after the kill: {after}"
